@@ -1,0 +1,44 @@
+# The two commands of the README: `make serve` and `make test`.
+# Both set up everything first (Debian packages, virtual environment, pinned Python packages).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup system-packages serve test validate build clean
+
+setup: system-packages $(VENV)/.installed
+
+# Installs what is missing only, so a second run costs nothing.
+system-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装 Debian 软件包:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
+
+serve: setup
+	$(BIN)/mkdocs serve -a $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+validate: setup
+	$(BIN)/casebook validate
+
+build: setup
+	$(BIN)/mkdocs build --strict
+
+clean:
+	rm -rf site build .pytest_cache

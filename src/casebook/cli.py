@@ -1,0 +1,123 @@
+"""casebook: 校验、新建、构建、预览案例。 Validate, create, build and preview case records."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import subprocess
+import sys
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from . import CASES_DIR, PROJECT_ROOT
+from .schema import regions, vocabularies
+from .validate import validate_paths
+
+
+def cmd_validate(args) -> int:
+    paths = [Path(p) for p in args.paths] or [CASES_DIR]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        for p in missing:
+            print(f"{p}: 文件或目录不存在", file=sys.stderr)
+        return 2
+    result = validate_paths(paths)
+    for problem in result.problems:
+        print(problem)
+    bad_files = len({p.file for p in result.problems})
+    summary = f"检查了 {len(result.files)} 个文件：{len(result.valid)} 个通过，{bad_files} 个有问题，共 {len(result.problems)} 处问题。"
+    print(summary, file=sys.stderr if result.problems else sys.stdout)
+    return 1 if result.problems else 0
+
+
+def find_adcode(province: str | None, city: str | None, county: str | None) -> str | None:
+    """The code whose names match the deepest level given."""
+    table = regions()
+    want = county or city or province
+    for code, name in table.names.items():
+        if name != want or table.province_of(code) != province:
+            continue
+        if county and (code[4:] == "00" or (city and table.city_of(code) not in (None, city))):
+            continue
+        if not county and city and (code[4:] != "00" or code[2:4] == "00"):
+            continue
+        return code
+    return None
+
+
+def cmd_new(args) -> int:
+    target = Path(args.dir) / f"{args.id}.yaml"
+    if target.exists():
+        print(f"{target}: 文件已存在，不会覆盖。要修改已有案例请直接编辑该文件。", file=sys.stderr)
+        return 1
+    levels = [t.term for t in vocabularies()["levels"].terms]
+    if args.level and args.level not in levels:
+        print(f"层级“{args.level}”不在词表中，可选：{'、'.join(levels)}", file=sys.stderr)
+        return 2
+    adcode = find_adcode(args.province, args.city, args.county) if args.province else None
+    if args.province and adcode is None:
+        print("提示：代码表中找不到这个地点，adcode 需要手工填写（见 schemas/regions.yaml）。", file=sys.stderr)
+    env = Environment(loader=PackageLoader("casebook"), undefined=StrictUndefined, keep_trailing_newline=True)
+    text = env.get_template("new-case.yaml.j2").render(
+        id=args.id, title=args.title, summary=None, province=args.province, city=args.city,
+        county=args.county, adcode=adcode, level=args.level, today=_dt.date.today().isoformat(),
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
+            f.write(text)
+    except FileExistsError:
+        print(f"{target}: 文件已存在，不会覆盖。", file=sys.stderr)
+        return 1
+    print(f"已创建 {target}。填写后运行：casebook validate {target}")
+    return 0
+
+
+def _mkdocs(*args: str) -> int:
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=PROJECT_ROOT)
+
+
+def cmd_build(args) -> int:
+    return _mkdocs("build", "--strict", *(["-d", args.site_dir] if args.site_dir else []))
+
+
+def cmd_serve(args) -> int:
+    return _mkdocs("serve", "-a", args.addr)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="casebook", description="基层治理案例库工具 / case library tool")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+
+    v = sub.add_parser("validate", help="校验案例文件 / validate case files")
+    v.add_argument("paths", nargs="*", help="文件或目录，默认 cases/")
+    v.set_defaults(func=cmd_validate)
+
+    n = sub.add_parser("new", help="从模板新建案例 / create a case from the template")
+    n.add_argument("id", help="案例编号，如 guangzhou-liurong-elevators")
+    n.add_argument("--title", help="标题")
+    n.add_argument("--province", help="省级名称，如 广东省")
+    n.add_argument("--city", help="地级名称，如 广州市")
+    n.add_argument("--county", help="县级名称，如 越秀区")
+    n.add_argument("--level", help="层级，如 街道（乡镇）")
+    n.add_argument("--dir", default=str(CASES_DIR), help="写入的目录，默认 cases/")
+    n.set_defaults(func=cmd_new)
+
+    b = sub.add_parser("build", help="构建网站（严格模式）/ build the site (strict)")
+    b.add_argument("-d", "--site-dir", help="输出目录，默认 site/")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("serve", help="本地预览 / preview at http://127.0.0.1:8000")
+    s.add_argument("-a", "--addr", default="127.0.0.1:8000")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

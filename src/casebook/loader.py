@@ -1,0 +1,211 @@
+"""Safe YAML loading that keeps a (line, column) for every key and value.
+
+Only plain YAML data is accepted: mappings, sequences, strings, numbers, booleans and null.
+Python tags, other tags, anchors/aliases (alias bombs), duplicate keys, non-UTF-8 bytes and
+oversized files become problems instead of exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+MAX_BYTES = 512 * 1024
+MAX_DEPTH = 40
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps: dates stay strings, as the schema expects."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Loaded:
+    """One file: its data (None when unreadable), where each value stands, and its problems."""
+
+    path: Path
+    display: str
+    data: object = None
+    positions: dict = field(default_factory=dict)  # value path tuple -> (line, col)
+    key_positions: dict = field(default_factory=dict)  # key path tuple -> (line, col)
+    problems: list = field(default_factory=list)
+
+    def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
+        """The position of a path, or of its nearest ancestor that has one."""
+        table = self.key_positions if key else self.positions
+        path = tuple(path)
+        while path:
+            if path in table:
+                return table[path]
+            if key and path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+
+def _mark(node_or_mark) -> tuple[int, int]:
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    return mark.line + 1, mark.column + 1
+
+
+class _Builder:
+    def __init__(self, loaded: Loaded, loader: _Loader):
+        self.loaded = loaded
+        self.loader = loader
+        self.seen: set[int] = set()
+
+    def problem(self, pos, path, message):
+        from .problems import format_path
+
+        self.loaded.problems.append(Problem(self.loaded.display, pos[0], pos[1], format_path(path), message))
+
+    def build(self, node, path: tuple, depth: int = 0):
+        pos = _mark(node)
+        if id(node) in self.seen:
+            self.problem(pos, path, "不允许使用 YAML 锚点和别名（&name / *name），请直接写出内容")
+            return None
+        self.seen.add(id(node))
+        self.loaded.positions[path] = pos
+        if depth > MAX_DEPTH:
+            self.problem(pos, path, f"嵌套层数超过 {MAX_DEPTH} 层")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":
+                self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}，只能写普通的键和值")
+                return None
+            out: dict = {}
+            for key_node, value_node in node.value:
+                key_pos = _mark(key_node)
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    self.problem(key_pos, path, "字段名必须是简单的文字（不支持合并键 << 或复杂键）")
+                    continue
+                key = key_node.value
+                if key_node.tag != "tag:yaml.org,2002:str" and key_node.style is None:
+                    # e.g. `2014:` or `yes:` would silently become a number or boolean
+                    self.problem(key_pos, path + (key,), f"字段名“{key}”必须是文字")
+                    continue
+                if key in out:
+                    first = self.loaded.key_positions[path + (key,)]
+                    self.problem(key_pos, path + (key,), f"字段“{key}”重复（第一次出现在第 {first[0]} 行）")
+                    continue
+                self.loaded.key_positions[path + (key,)] = key_pos
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}，只能写普通的列表")
+                return None
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag not in _SCALAR_TAGS:
+            self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}（出于安全，只接受文字、数字、真假值和空值）")
+            return None
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.problem(pos, path, f"无法读取这个值：{exc}")
+            return None
+
+
+def _decode(raw: bytes, loaded: Loaded) -> str | None:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件是 UTF-16 编码，请另存为 UTF-8"))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        loaded.problems.append(
+            Problem(loaded.display, line, column, "", f"文件不是 UTF-8 编码（第 {exc.start} 字节无法解码），请另存为 UTF-8")
+        )
+        return None
+
+
+def load_text(text: str, loaded: Loaded) -> Loaded:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = _mark(mark) if mark else (1, 1)
+        reason = exc.problem or str(exc)
+        loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{_zh_yaml(reason)}"))
+        return loaded
+    except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
+        line, column = 1, 1
+        if getattr(exc, "position", None) is not None:
+            before = text[: exc.position]
+            line = before.count("\n") + 1
+            column = exc.position - (before.rfind("\n") + 1) + 1
+        loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 无法读取：{exc}"))
+        return loaded
+    except RecursionError:
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", "嵌套层数过多，无法读取"))
+        return loaded
+    finally:
+        loader.dispose()
+    if node is None:
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件为空（或只有注释）"))
+        return loaded
+    data = _Builder(loaded, loader).build(node, ())
+    if not isinstance(data, dict) and not loaded.problems:
+        line, column = _mark(node)
+        loaded.problems.append(Problem(loaded.display, line, column, "", "文件顶层应是“字段: 值”的映射，而不是列表或单个值"))
+    loaded.data = data if isinstance(data, dict) else None
+    return loaded
+
+
+_YAML_REASONS = {
+    "found character '\\t' that cannot start any token": "这里有制表符（Tab），YAML 只能用空格缩进",
+    "mapping values are not allowed here": "这里不能出现冒号“:”（缩进不对，或值里含有“: ”需要加引号）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "expected a single document in the stream": "文件里只能有一个 YAML 文档（不要用 ---  分隔多个）",
+    "found undefined alias": "使用了未定义的别名",
+}
+
+
+def _zh_yaml(reason: str) -> str:
+    for en, zh in _YAML_REASONS.items():
+        if reason.startswith(en):
+            return f"{zh}（{reason}）"
+    return reason
+
+
+def load_file(path: Path, display: str | None = None) -> Loaded:
+    loaded = Loaded(path=path, display=display or str(path))
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            loaded.problems.append(
+                Problem(loaded.display, 1, 1, "", f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+            )
+            return loaded
+        raw = path.read_bytes()
+    except OSError as exc:
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法读取文件：{exc.strerror}"))
+        return loaded
+    text = _decode(raw, loaded)
+    if text is None:
+        return loaded
+    return load_text(text, loaded)

@@ -1,0 +1,110 @@
+"""The JSON Schema and vocabularies in schemas/: the single source of every field rule."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+from . import SCHEMA_DIR
+
+CASE_SCHEMA = "case.schema.json"
+VOCAB_DIR = "vocab"
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    definition: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str  # file stem, e.g. themes
+    title: str  # e.g. 主题
+    description: str
+    terms: tuple[Term, ...]
+
+    def __contains__(self, term) -> bool:
+        return any(t.term == term for t in self.terms)
+
+
+def _read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@cache
+def case_schema(schema_dir: Path = SCHEMA_DIR) -> dict:
+    return _read_json(schema_dir / CASE_SCHEMA)
+
+
+@cache
+def vocabularies(schema_dir: Path = SCHEMA_DIR) -> dict[str, Vocabulary]:
+    out = {}
+    for path in sorted((schema_dir / VOCAB_DIR).glob("*.json")):
+        doc = _read_json(path)
+        terms = tuple(Term(alt["const"], alt.get("description", "")) for alt in doc["oneOf"])
+        out[path.stem] = Vocabulary(path.stem, doc["title"], doc.get("description", ""), terms)
+    return out
+
+
+def partial_date(value: str) -> tuple[int, ...] | None:
+    """(year[, month[, day]]) for YYYY, YYYY-MM or YYYY-MM-DD that exist in the calendar."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value)
+    if not m:
+        return None
+    parts = tuple(int(p) for p in m.groups() if p)
+    try:
+        _dt.date(parts[0], *(parts[1:] + (1, 1))[:2])
+    except ValueError:
+        return None
+    return parts
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker()  # the standard formats (date, uri …) plus ours
+    checker.checks("partial-date")(lambda value: not isinstance(value, str) or partial_date(value) is not None)
+    return checker
+
+
+@cache
+def validator(schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    # The case schema refers to vocabularies by relative path, as editors' tools resolve them.
+    resources = [
+        (f"{VOCAB_DIR}/{path.name}", Resource.from_contents(_read_json(path)))
+        for path in sorted((schema_dir / VOCAB_DIR).glob("*.json"))
+    ]
+    registry = Registry().with_resources(resources)
+    return Draft202012Validator(
+        case_schema(schema_dir), registry=registry, format_checker=_format_checker()
+    )
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    source: str
+    year: int
+    names: dict  # six-digit code -> name
+
+    def province_of(self, code: str) -> str | None:
+        return self.names.get(code[:2] + "0000")
+
+    def city_of(self, code: str) -> str | None:
+        """The prefecture name, or None where the code has no named prefecture (直辖市, 省直辖)."""
+        name = self.names.get(code[:4] + "00")
+        if code[2:4] == "00" or name in (None, "市辖区", "县") or "直辖" in (name or ""):
+            return None
+        return name
+
+
+@cache
+def regions(schema_dir: Path = SCHEMA_DIR) -> RegionTable:
+    doc = yaml.safe_load((schema_dir / "regions.yaml").read_text(encoding="utf-8"))
+    return RegionTable(doc["source"], doc["year"], {str(k): v for k, v in doc["regions"].items()})

@@ -1,0 +1,295 @@
+"""Validation: the JSON Schema first, then the rules that need more than one value or file.
+
+Every problem carries file, line, column and field path; nothing raises on bad input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .loader import Loaded, load_file
+from .problems import Problem, format_path
+from .schema import case_schema, partial_date, regions, validator
+
+# Inline citation in Markdown text: [^w7]
+CITATION = re.compile(r"\[\^([^\]\s]*)\]")
+
+_TYPE_ZH = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "真假值（true/false）",
+    "array": "列表",
+    "object": "映射（字段: 值）",
+    "null": "空值",
+}
+
+
+def _type_of(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+@dataclass
+class Result:
+    files: list[Loaded]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> list[Loaded]:
+        bad = {p.file for p in self.problems}
+        return [f for f in self.files if f.data is not None and f.display not in bad]
+
+
+def _vocabulary_message(error) -> str:
+    terms = [alt["const"] for alt in error.validator_value]
+    title = error.schema.get("title", "词表")
+    near = difflib.get_close_matches(str(error.instance), terms, n=1, cutoff=0.3)
+    hint = f"是否想写“{near[0]}”？" if near else ""
+    return f"“{error.instance}”不是词表《{title}》中的术语。{hint}可选：{'、'.join(terms)}"
+
+
+def _schema_problems(loaded: Loaded) -> list[Problem]:
+    out = []
+    root = case_schema()
+    for error in validator().iter_errors(loaded.data):
+        path = tuple(error.absolute_path)
+        kind = error.validator
+        problems = []  # (path, key?, message)
+        if kind == "required":
+            missing = re.match(r"'(.+)' is a required property", error.message)
+            name = missing.group(1) if missing else str(error.validator_value)
+            problems.append((path + (name,), False, f"缺少必填字段“{name}”", path))
+        elif kind == "additionalProperties":
+            known = list(error.schema.get("properties", {}))
+            for extra in sorted(set(error.instance) - set(known)):
+                near = difflib.get_close_matches(extra, known, n=1, cutoff=0.6)
+                hint = f"是否想写“{near[0]}”？" if near else f"允许的字段：{'、'.join(known)}"
+                problems.append((path + (extra,), True, f"未知字段“{extra}”。{hint}", None))
+        elif kind == "type":
+            expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            want = "或".join(_TYPE_ZH[t] for t in expected)
+            problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}", None))
+        elif kind == "oneOf" and all("const" in alt for alt in error.validator_value):
+            problems.append((path, False, _vocabulary_message(error), None))
+        elif kind == "enum":
+            choices = "、".join(str(v) for v in error.validator_value)
+            problems.append((path, False, f"“{error.instance}”不是允许的值，可选：{choices}", None))
+        elif kind == "pattern":
+            why = error.schema.get("x-message") or f"格式应符合 {error.validator_value}"
+            problems.append((path, False, f"格式不对：{why}", None))
+        elif kind == "format":
+            what = {"partial-date": "日期在日历上不存在", "date": "日期在日历上不存在", "uri": "不是有效的网址"}
+            problems.append((path, False, f"“{error.instance}”{what.get(error.validator_value, '格式不对')}", None))
+        elif kind in ("minLength", "maxLength"):
+            bound = "至少" if kind == "minLength" else "最多"
+            problems.append((path, False, f"长度应{bound} {error.validator_value} 个字符（现为 {len(error.instance)} 个）", None))
+        elif kind in ("minItems", "maxItems"):
+            bound = "至少" if kind == "minItems" else "最多"
+            problems.append((path, False, f"应{bound}有 {error.validator_value} 项（现有 {len(error.instance)} 项）", None))
+        elif kind == "uniqueItems":
+            problems.append((path, False, "列表中有重复项", None))
+        elif kind in ("minimum", "maximum"):
+            bound = "不小于" if kind == "minimum" else "不大于"
+            problems.append((path, False, f"应{bound} {error.validator_value}（现为 {error.instance}）", None))
+        else:
+            problems.append((path, False, f"不符合规则：{error.message}", None))
+
+        # A conditional rule (allOf → if/then) names itself through its description.
+        schema_path = list(error.schema_path)
+        rule = ""
+        if "then" in schema_path and schema_path[:1] == ["allOf"]:
+            rule = f"（{root['allOf'][schema_path[1]]['description']}）"
+        for problem_path, at_key, message, anchor in problems:
+            line, col = loaded.where(anchor if anchor is not None else problem_path, key=at_key)
+            out.append(Problem(loaded.display, line, col, format_path(problem_path), message + rule))
+    return out
+
+
+def _strings(value, path=()):
+    """Every string in a record with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, path + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, path + (i,))
+
+
+def _dicts(value) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _before(a: str, b: str) -> bool:
+    """True when partial date b lies wholly before a (compared at their common precision)."""
+    pa, pb = partial_date(a), partial_date(b)
+    if not pa or not pb:
+        return False
+    n = min(len(pa), len(pb))
+    return pb[:n] < pa[:n]
+
+
+def _record_problems(loaded: Loaded) -> list[Problem]:
+    data = loaded.data
+    found: list[tuple[tuple, bool, str]] = []
+
+    record_id = data.get("id")
+    if isinstance(record_id, str) and record_id != loaded.path.stem:
+        found.append((("id",), False, f"id“{record_id}”应与文件名“{loaded.path.stem}”相同"))
+
+    period = data.get("period")
+    if isinstance(period, dict) and isinstance(period.get("start"), str) and isinstance(period.get("end"), str):
+        if _before(period["start"], period["end"]):
+            found.append((("period", "end"), False, f"结束时间 {period['end']} 早于开始时间 {period['start']}"))
+    meta = data.get("meta")
+    if isinstance(meta, dict) and isinstance(meta.get("created"), str) and isinstance(meta.get("updated"), str):
+        if _before(meta["created"], meta["updated"]):
+            found.append((("meta", "updated"), False, f"更新日期 {meta['updated']} 早于创建日期 {meta['created']}"))
+
+    # References: unique ids; every citation resolves; every reference is cited.
+    ref_ids: dict[str, int] = {}
+    for i, ref in enumerate(data.get("references") or []):
+        rid = ref.get("id") if isinstance(ref, dict) else None
+        if not isinstance(rid, str):
+            continue
+        if rid in ref_ids:
+            found.append((("references", i, "id"), False, f"文献编号“{rid}”重复（另见 references[{ref_ids[rid]}]）"))
+        else:
+            ref_ids[rid] = i
+    cited: set[str] = set()
+    for i, outcome in enumerate(_dicts(data.get("outcomes"))):
+        ref = outcome.get("ref")
+        if isinstance(ref, str):
+            cited.add(ref)
+            if ref not in ref_ids:
+                found.append((("outcomes", i, "ref"), False, f"出处“{ref}”不在本案例的 references 中"))
+    for path, text in _strings({k: v for k, v in data.items() if k != "references"}):
+        for match in CITATION.finditer(text):
+            cited.add(match.group(1))
+            if match.group(1) not in ref_ids:
+                found.append((path, False, f"引注 [^{match.group(1)}] 不在本案例的 references 中"))
+    for rid, i in ref_ids.items():
+        if rid not in cited:
+            found.append((("references", i, "id"), False, f"文献“{rid}”没有被正文或成效数据引用"))
+
+    if isinstance(record_id, str) and record_id in (data.get("related") or []):
+        i = data["related"].index(record_id)
+        found.append((("related", i), False, "相关案例不能是本案例自己"))
+
+    found.extend(_location_problems(data.get("location")))
+    problems = []
+    for path, at_key, message in found:
+        line, col = loaded.where(path, key=at_key)
+        problems.append(Problem(loaded.display, line, col, format_path(path), message))
+    return problems
+
+
+def _location_problems(location) -> list[tuple[tuple, bool, str]]:
+    if not isinstance(location, dict) or not isinstance(location.get("adcode"), str):
+        return []
+    code = location["adcode"]
+    table = regions()
+    if not re.fullmatch(r"\d{6}", code):
+        return []  # the schema reports the format
+    name = table.names.get(code)
+    if name is None:
+        return [(("location", "adcode"), False, f"区划代码 {code} 不在代码表 schemas/regions.yaml 中（{table.year} 年版）")]
+    out = []
+
+    def expect(field_name: str, want: str | None, given):
+        if want is None:
+            if given is not None and given != location.get("province"):
+                out.append((("location", field_name), False, f"区划代码 {code}（{name}）没有这一级，“{given}”多余"))
+        elif given != want:
+            shown = f"“{given}”" if given else "空缺"
+            out.append((("location", field_name), False, f"与区划代码 {code} 不符：应为“{want}”，现为{shown}"))
+
+    expect("province", table.province_of(code), location.get("province"))
+    if code[2:] == "0000":
+        expect("city", None, location.get("city"))
+        expect("county", None, location.get("county"))
+    elif code[4:] == "00":
+        expect("city", name, location.get("city"))
+        expect("county", None, location.get("county"))
+    else:
+        expect("city", table.city_of(code), location.get("city"))
+        expect("county", name, location.get("county"))
+    return out
+
+
+def _case_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def validate_paths(paths: list[Path]) -> Result:
+    """Load and check every case file under paths; all problems of all files, sorted."""
+    files = [load_file(p, _display(p)) for p in _case_files(paths)]
+    result = Result(files)
+    for loaded in files:
+        result.problems.extend(loaded.problems)
+        if loaded.data is None:
+            continue
+        result.problems.extend(_schema_problems(loaded))
+        try:
+            result.problems.extend(_record_problems(loaded))
+        except (TypeError, AttributeError, KeyError, ValueError) as exc:
+            # The schema has already said what is malformed; never let a rule crash the run.
+            result.problems.append(Problem(loaded.display, 1, 1, "", f"无法完成交叉检查：{exc}"))
+    result.problems.extend(_collection_problems(files))
+    result.problems = sorted(set(result.problems))
+    return result
+
+
+def _collection_problems(files: list[Loaded]) -> list[Problem]:
+    """Rules across files: unique ids and related ids that exist."""
+    problems = []
+    owners: dict[str, Loaded] = {}
+    for loaded in files:
+        rid = loaded.data.get("id") if loaded.data else None
+        if not isinstance(rid, str):
+            continue
+        if rid in owners:
+            line, col = loaded.where(("id",))
+            problems.append(Problem(loaded.display, line, col, "id", f"案例编号“{rid}”与 {owners[rid].display} 重复"))
+        else:
+            owners[rid] = loaded
+    for loaded in files:
+        related = loaded.data.get("related") if loaded.data else None
+        if not isinstance(related, list):
+            continue
+        for i, other in enumerate(related):
+            if isinstance(other, str) and other not in owners:
+                line, col = loaded.where(("related", i))
+                near = difflib.get_close_matches(other, list(owners), n=1)
+                hint = f"是否想写“{near[0]}”？" if near else ""
+                problems.append(Problem(loaded.display, line, col, f"related[{i}]", f"相关案例“{other}”不存在。{hint}"))
+    return problems
