@@ -27,7 +27,13 @@ _SCALAR_TAGS = {
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps: dates stay strings, as the schema expects."""
+    """SafeLoader without implicit timestamps (dates stay strings, as the schema expects)
+    that notes where aliases are used, so that they can be refused before anything expands."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self.alias_marks.append(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -79,8 +85,7 @@ class _Builder:
     def build(self, node, path: tuple, depth: int = 0):
         pos = _mark(node)
         if id(node) in self.seen:
-            self.problem(pos, path, "不允许使用 YAML 锚点和别名（&name / *name），请直接写出内容")
-            return None
+            return None  # an alias: reported where it is used, never expanded
         self.seen.add(id(node))
         self.loaded.positions[path] = pos
         if depth > MAX_DEPTH:
@@ -143,12 +148,13 @@ def _decode(raw: bytes, loaded: Loaded) -> str | None:
 
 def load_text(text: str, loaded: Loaded) -> Loaded:
     loader = _Loader(text)
+    loader.alias_marks = []
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _mark(mark) if mark else (1, 1)
-        reason = exc.problem or str(exc)
+        reason = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
         loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{_zh_yaml(reason)}"))
         return loaded
     except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
@@ -167,6 +173,13 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
     if node is None:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件为空（或只有注释）"))
         return loaded
+    if loader.alias_marks:
+        line, column = _mark(loader.alias_marks[0])
+        count = len(loader.alias_marks)
+        more = f"（本文件共 {count} 处）" if count > 1 else ""
+        loaded.problems.append(
+            Problem(loaded.display, line, column, "", f"不允许使用 YAML 锚点和别名（&name / *name），请直接写出内容{more}")
+        )
     data = _Builder(loaded, loader).build(node, ())
     if not isinstance(data, dict) and not loaded.problems:
         line, column = _mark(node)
@@ -187,7 +200,7 @@ _YAML_REASONS = {
 
 def _zh_yaml(reason: str) -> str:
     for en, zh in _YAML_REASONS.items():
-        if reason.startswith(en):
+        if en in reason:
             return f"{zh}（{reason}）"
     return reason
 

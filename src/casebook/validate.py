@@ -73,7 +73,7 @@ def _schema_problems(loaded: Loaded) -> list[Problem]:
         if kind == "required":
             missing = re.match(r"'(.+)' is a required property", error.message)
             name = missing.group(1) if missing else str(error.validator_value)
-            problems.append((path + (name,), False, f"缺少必填字段“{name}”", path))
+            problems.append((path + (name,), True, f"缺少必填字段“{name}”", path))
         elif kind == "additionalProperties":
             known = list(error.schema.get("properties", {}))
             for extra in sorted(set(error.instance) - set(known)):
@@ -114,7 +114,10 @@ def _schema_problems(loaded: Loaded) -> list[Problem]:
         rule = ""
         if "then" in schema_path and schema_path[:1] == ["allOf"]:
             rule = f"（{root['allOf'][schema_path[1]]['description']}）"
+        # A list or mapping is pointed at by its key line, a scalar by its value.
+        container = isinstance(error.instance, (dict, list))
         for problem_path, at_key, message, anchor in problems:
+            at_key = at_key or container
             line, col = loaded.where(anchor if anchor is not None else problem_path, key=at_key)
             out.append(Problem(loaded.display, line, col, format_path(problem_path), message + rule))
     return out
@@ -256,8 +259,8 @@ def validate_paths(paths: list[Path]) -> Result:
     result = Result(files)
     for loaded in files:
         result.problems.extend(loaded.problems)
-        if loaded.data is None:
-            continue
+        if loaded.data is None or loaded.problems:
+            continue  # structural problems first: checking half-read data would only add noise
         result.problems.extend(_schema_problems(loaded))
         try:
             result.problems.extend(_record_problems(loaded))

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = (FIXTURES / "minimal-case.yaml").read_text(encoding="utf-8")
+
+
+class CaseDir:
+    """A temporary cases/ folder with the minimal valid case and its related case."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.write("minimal-case", MINIMAL)
+        other = MINIMAL.replace("id: minimal-case", "id: other-case").replace("related: [other-case]", "related: []")
+        self.write("other-case", other)
+
+    def write(self, name: str, text: str | bytes) -> Path:
+        path = self.root / f"{name}.yaml"
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def variant(self, name: str, old: str, new: str) -> Path:
+        """A copy of the minimal case with one substitution (old must occur)."""
+        assert old in MINIMAL, old
+        text = MINIMAL.replace(old, new, 1).replace("id: minimal-case", f"id: {name}", 1)
+        return self.write(name, text)
+
+
+@pytest.fixture
+def cases(tmp_path) -> CaseDir:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    return CaseDir(folder)
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of a file containing needle."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")

@@ -1,0 +1,162 @@
+"""Every validation rule: a file that breaks exactly that rule, and where the problem is reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from casebook.cli import main
+from casebook.validate import validate_paths
+
+from .conftest import line_of
+
+
+def problems_for(cases, name):
+    result = validate_paths([cases.root])
+    return [p for p in result.problems if p.file.endswith(f"{name}.yaml")], result
+
+
+def test_minimal_cases_are_valid(cases):
+    result = validate_paths([cases.root])
+    assert result.problems == []
+    assert sorted(f.data["id"] for f in result.valid) == ["minimal-case", "other-case"]
+
+
+# (case name, text replaced, replacement, field path reported, text of the reported line, words of the message)
+SCHEMA_AND_RECORD_RULES = [
+    ("missing-summary", "summary: 仅供测试使用的案例记录。\n", "", "summary", "id: missing-summary", "缺少必填字段"),
+    ("typo-field", "summary:", "sumary:", "sumary", "sumary:", "是否想写“summary”"),
+    ("wrong-type", "value: 32", 'value: "32"', "outcomes[0].value", "value:", "应为数字"),
+    ("unknown-theme", "themes: [城市更新]", "themes: [城市再生]", "themes[0]", "themes:", "不是词表《主题》中的术语"),
+    ("unknown-level", "level: 街道（乡镇）", "level: 街道", "level", "level:", "不是词表《层级》中的术语"),
+    ("unknown-mechanism", "mechanisms: [居民出资共建]", "mechanisms: [出资]", "mechanisms[0]", "mechanisms:", "词表《机制》"),
+    ("unknown-actor-type", "type: 党组织", "type: 党委", "actors[0].type", "type: 党委", "参与主体类型"),
+    ("bad-status", "status: published", "status: public", "status", "status:", "不是允许的值"),
+    ("too-few-keywords", "keywords: [测试, 校验, 样例]", "keywords: [测试]", "keywords", "keywords:", "至少有 3 项"),
+    ("too-many-themes", "themes: [城市更新]", "themes: [城市更新, 社区治理, 党建引领, 为民服务]", "themes", "themes:", "最多有 3 项"),
+    ("long-summary", "summary: 仅供测试使用的案例记录。", "summary: " + "长" * 301, "summary", "summary:", "最多 300 个字符"),
+    ("impossible-date", 'start: "2016"', 'start: "2024-02-30"', "period.start", "start:", "日历上不存在"),
+    ("bad-date-format", 'start: "2016"', 'start: "2016/05"', "period.start", "start:", "YYYY-MM"),
+    ("unquoted-adcode", 'adcode: "440104"', "adcode: 440104", "location.adcode", "adcode:", "应为文字"),
+    ("zero-width-title", "title: 测试用最小案例", "title: 测试\u200b案例", "title", "title:", "零宽字符"),
+    ("javascript-url", "    year: 2018\n", "    year: 2018\n    url: javascript:alert(1)\n", "references[0].url", "url:", "http://"),
+    ("complete-without-challenges", "  challenges: 问题文字。\n", "", "sections.challenges", "sections:", "完整（complete）的案例必须"),
+    ("complete-two-questions", "    - 第三题？\n", "", "teaching.questions", "questions:", "至少有 3 项"),
+    ("complete-no-outcomes", "outcomes:\n", "outcomes: []\nx_outcomes:\n", "outcomes", "outcomes: []", "至少有 1 项"),
+    ("stub-without-gaps", "completeness: complete", "completeness: stub", "gaps", "id: stub-without-gaps", "gaps 中写明"),
+    # rules beyond the schema
+    ("period-reversed", 'end: "2018-06"', 'end: "2015"', "period.end", "end:", "早于开始时间"),
+    ("updated-before-created", 'updated: "2026-11-22"', 'updated: "2026-01-01"', "meta.updated", "updated:", "早于创建日期"),
+    ("dangling-outcome-ref", "    ref: r1", "    ref: r9", "outcomes[0].ref", "ref: r9", "不在本案例的 references 中"),
+    ("dangling-citation", "做法文字[^r2]", "做法文字[^r2][^r7]", "sections.practices", "practices:", "[^r7]"),
+    ("uncited-reference", "做法文字[^r2]。", "做法文字。", "references[1].id", "id: r2", "没有被正文或成效数据引用"),
+    ("duplicate-reference-id", "  - id: r2", "  - id: r1", "references[1].id", "  - id: r1\n", "重复"),
+    ("dangling-related", "related: [other-case]", "related: [no-such-case]", "related[0]", "related:", "不存在"),
+    ("self-related", "related: [other-case]", "related: [self-related]", "related[0]", "related:", "本案例自己"),
+    ("unknown-adcode", 'adcode: "440104"', 'adcode: "440199"', "location.adcode", "adcode:", "不在代码表"),
+    ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "应为“越秀区”"),
+    ("adcode-province-mismatch", "province: 广东省", "province: 广西壮族自治区", "location.province", "province:", "应为“广东省”"),
+    ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "应为“广州市”"),
+]
+
+
+@pytest.mark.parametrize("name, old, new, path, line_text, words", SCHEMA_AND_RECORD_RULES, ids=[r[0] for r in SCHEMA_AND_RECORD_RULES])
+def test_rule_is_reported_at_its_line(cases, name, old, new, path, line_text, words):
+    file = cases.variant(name, old, new)
+    found, result = problems_for(cases, name)
+    matching = [p for p in found if p.path == path and words in p.message]
+    assert matching, f"expected {path}: …{words}… in {[str(p) for p in found]}"
+    expected_line = line_of(file, line_text.rstrip("\n")) if line_text != "  - id: r1\n" else _second_line(file, "  - id: r1")
+    assert matching[0].line == expected_line
+    assert matching[0].file.endswith(f"{name}.yaml")
+    assert str(matching[0]).startswith(f"{matching[0].file}:{expected_line}:")
+    # the broken file never takes the good ones down with it
+    assert {"minimal-case", "other-case"} <= {f.data["id"] for f in result.valid}
+
+
+def _second_line(path, needle):
+    lines = [n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if l == needle]
+    return lines[1]
+
+
+def test_id_must_equal_file_name(cases):
+    file = cases.write("renamed", (cases.root / "minimal-case.yaml").read_text(encoding="utf-8").replace("related: [other-case]", "related: []"))
+    found, _ = problems_for(cases, "renamed")
+    assert [(p.path, p.line) for p in found if "文件名" in p.message] == [("id", line_of(file, "id: minimal-case"))]
+
+
+def test_duplicate_ids_across_files(cases):
+    text = (cases.root / "other-case.yaml").read_text(encoding="utf-8")
+    cases.write("zz-copy", text)  # sorts after other-case.yaml, so it is the duplicate
+    found, _ = problems_for(cases, "zz-copy")
+    assert any(p.path == "id" and "other-case.yaml" in p.message and "重复" in p.message for p in found)
+
+
+LOADER_RULES = [
+    ("tab-indent", "id: tab-indent\nsummary:\n\tx: 1\n", 3, "制表符"),
+    ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 3, "YAML"),
+    ("bad-indent", "id: bad-indent\nlocation:\n  province: 北京市\n adcode: x\n", 4, "YAML"),
+    ("duplicate-key", "id: duplicate-key\ntitle: 一\ntitle: 二\n", 3, "重复"),
+    ("python-tag", "id: python-tag\ntitle: !!python/object/apply:os.system [ls]\n", 2, "标签"),
+    ("python-name-tag", "id: python-name-tag\ntitle: !!python/name:os.system\n", 2, "标签"),
+    ("alias", "id: alias\nkeywords: &k [a, b, c]\naliases: *k\n", 3, "别名"),
+    ("empty", "", 1, "为空"),
+    ("only-comment", "# 只有注释\n", 1, "为空"),
+    ("top-level-list", "- id: top-level-list\n", 1, "映射"),
+    ("two-documents", "id: a\n---\nid: b\n", 2, "一个 YAML 文档"),
+    ("numeric-key", "id: numeric-key\n2014: 开始\n", 2, "必须是文字"),
+]
+
+
+@pytest.mark.parametrize("name, text, line, words", LOADER_RULES, ids=[r[0] for r in LOADER_RULES])
+def test_loader_rejects_with_position(cases, name, text, line, words):
+    cases.write(name, text)
+    found, result = problems_for(cases, name)
+    assert any(p.line == line and words in p.message for p in found), [str(p) for p in found]
+    assert {"minimal-case", "other-case"} <= {f.data["id"] for f in result.valid}
+
+
+def test_utf8_bom_is_accepted(cases):
+    cases.write("minimal-case", b"\xef\xbb\xbf" + (cases.root / "minimal-case.yaml").read_bytes())
+    assert validate_paths([cases.root]).problems == []
+
+
+def test_non_utf8_is_located(cases):
+    text = "id: gbk\ntitle: 标题\n".encode("gbk")
+    cases.write("gbk", text)
+    found, _ = problems_for(cases, "gbk")
+    assert [(p.line, "UTF-8" in p.message) for p in found] == [(2, True)]
+
+
+def test_utf16_is_rejected(cases):
+    cases.write("utf16", "id: utf16\n".encode("utf-16"))
+    found, _ = problems_for(cases, "utf16")
+    assert "UTF-16" in found[0].message
+
+
+def test_oversized_file_is_rejected_unread(cases):
+    cases.write("huge", "id: huge\nsummary: " + "字" * 200_000 + "\n")
+    found, _ = problems_for(cases, "huge")
+    assert [p.message[:4] for p in found] == ["文件过大"]
+
+
+def test_every_value_has_a_position(cases):
+    from casebook.loader import load_file
+
+    loaded = load_file(cases.root / "minimal-case.yaml")
+    assert loaded.where(("outcomes", 0, "ref")) == (line_of(cases.root / "minimal-case.yaml", "ref: r1"), 10)
+    assert loaded.where(("teaching", "questions", 2)) == (line_of(cases.root / "minimal-case.yaml", "第三题"), 7)
+
+
+def test_cli_exit_codes_and_sorted_output(cases, capsys):
+    assert main(["validate", str(cases.root)]) == 0
+    cases.variant("b-broken", "value: 32", 'value: "32"')
+    cases.variant("a-broken", "themes: [城市更新]", "themes: [x]")
+    capsys.readouterr()
+    assert main(["validate", str(cases.root)]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 2 and out == sorted(out)
+    assert "a-broken.yaml" in out[0] and "b-broken.yaml" in out[1]
+
+
+def test_cli_reports_missing_path(tmp_path, capsys):
+    assert main(["validate", str(tmp_path / "nope")]) == 2
