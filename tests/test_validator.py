@@ -153,10 +153,26 @@ def test_cli_exit_codes_and_sorted_output(cases, capsys):
     cases.variant("a-broken", "themes: [城市更新]", "themes: [x]")
     capsys.readouterr()
     assert main(["validate", str(cases.root)]) == 1
-    out = capsys.readouterr().out.strip().splitlines()
+    lines = capsys.readouterr().out.strip().splitlines()
+    out, summary = lines[:-1], lines[-1]
     assert len(out) == 2 and out == sorted(out)
+    assert summary == "检查了 4 个文件：2 个通过，2 个有问题，共 2 处问题。"
     assert "a-broken.yaml" in out[0] and "b-broken.yaml" in out[1]
 
 
 def test_cli_reports_missing_path(tmp_path, capsys):
     assert main(["validate", str(tmp_path / "nope")]) == 2
+
+
+def test_glossary_citations_must_resolve(tmp_path):
+    from casebook.validate import validate_glossary
+
+    path = tmp_path / "glossary.yaml"
+    path.write_text(
+        "terms:\n  - term: 网格化管理\n    definition: 定义[^x9]。\n"
+        "references:\n  - id: r1\n    type: Z\n    title: 文献\n",
+        encoding="utf-8",
+    )
+    data, problems = validate_glossary(path)
+    assert data is None
+    assert [(p.line, p.path) for p in problems] == [(3, "terms[0].definition"), (5, "references[0].id")]

@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from . import CASES_DIR, PROJECT_ROOT
 from .schema import regions, vocabularies
-from .validate import validate_paths
+from .validate import validate_glossary, validate_paths
 
 
 def cmd_validate(args) -> int:
@@ -23,12 +23,16 @@ def cmd_validate(args) -> int:
             print(f"{p}: 文件或目录不存在", file=sys.stderr)
         return 2
     result = validate_paths(paths)
-    for problem in result.problems:
+    problems = list(result.problems)
+    checked = len(result.files)
+    if not args.paths:  # the default run checks the glossary too
+        problems += validate_glossary()[1]
+        checked += 1
+    for problem in problems:
         print(problem)
-    bad_files = len({p.file for p in result.problems})
-    summary = f"检查了 {len(result.files)} 个文件：{len(result.valid)} 个通过，{bad_files} 个有问题，共 {len(result.problems)} 处问题。"
-    print(summary, file=sys.stderr if result.problems else sys.stdout)
-    return 1 if result.problems else 0
+    bad_files = len({p.file for p in problems})
+    print(f"检查了 {checked} 个文件：{checked - bad_files} 个通过，{bad_files} 个有问题，共 {len(problems)} 处问题。")
+    return 1 if problems else 0
 
 
 def find_adcode(province: str | None, city: str | None, county: str | None) -> str | None:

@@ -16,6 +16,8 @@ from referencing import Registry, Resource
 from . import SCHEMA_DIR
 
 CASE_SCHEMA = "case.schema.json"
+GLOSSARY_SCHEMA = "glossary.schema.json"
+GLOSSARY = "glossary.yaml"
 VOCAB_DIR = "vocab"
 
 
@@ -41,8 +43,8 @@ def _read_json(path: Path):
 
 
 @cache
-def case_schema(schema_dir: Path = SCHEMA_DIR) -> dict:
-    return _read_json(schema_dir / CASE_SCHEMA)
+def read_schema(name: str = CASE_SCHEMA, schema_dir: Path = SCHEMA_DIR) -> dict:
+    return _read_json(schema_dir / name)
 
 
 @cache
@@ -75,16 +77,13 @@ def _format_checker() -> FormatChecker:
 
 
 @cache
-def validator(schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
-    # The case schema refers to vocabularies by relative path, as editors' tools resolve them.
-    resources = [
-        (f"{VOCAB_DIR}/{path.name}", Resource.from_contents(_read_json(path)))
-        for path in sorted((schema_dir / VOCAB_DIR).glob("*.json"))
-    ]
-    registry = Registry().with_resources(resources)
-    return Draft202012Validator(
-        case_schema(schema_dir), registry=registry, format_checker=_format_checker()
+def validator(name: str = CASE_SCHEMA, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
+    # Schemas refer to each other by relative path, as editors' tools resolve them.
+    paths = [schema_dir / CASE_SCHEMA, *sorted((schema_dir / VOCAB_DIR).glob("*.json"))]
+    registry = Registry().with_resources(
+        (str(path.relative_to(schema_dir)), Resource.from_contents(_read_json(path))) for path in paths
     )
+    return Draft202012Validator(read_schema(name, schema_dir), registry=registry, format_checker=_format_checker())
 
 
 @dataclass(frozen=True)

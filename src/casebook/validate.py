@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .loader import Loaded, load_file
 from .problems import Problem, format_path
-from .schema import case_schema, partial_date, regions, validator
+from . import SCHEMA_DIR
+from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, partial_date, read_schema, regions, validator
 
 # Inline citation in Markdown text: [^w7]
 CITATION = re.compile(r"\[\^([^\]\s]*)\]")
@@ -63,10 +64,10 @@ def _vocabulary_message(error) -> str:
     return f"“{error.instance}”不是词表《{title}》中的术语。{hint}可选：{'、'.join(terms)}"
 
 
-def _schema_problems(loaded: Loaded) -> list[Problem]:
+def _schema_problems(loaded: Loaded, schema_name: str = CASE_SCHEMA) -> list[Problem]:
     out = []
-    root = case_schema()
-    for error in validator().iter_errors(loaded.data):
+    root = read_schema(schema_name)
+    for error in validator(schema_name).iter_errors(loaded.data):
         path = tuple(error.absolute_path)
         kind = error.validator
         problems = []  # (path, key?, message)
@@ -165,7 +166,23 @@ def _record_problems(loaded: Loaded) -> list[Problem]:
         if _before(meta["created"], meta["updated"]):
             found.append((("meta", "updated"), False, f"更新日期 {meta['updated']} 早于创建日期 {meta['created']}"))
 
-    # References: unique ids; every citation resolves; every reference is cited.
+    found.extend(_citation_problems(data))
+
+    if isinstance(record_id, str) and record_id in (data.get("related") or []):
+        i = data["related"].index(record_id)
+        found.append((("related", i), False, "相关案例不能是本案例自己"))
+
+    found.extend(_location_problems(data.get("location")))
+    problems = []
+    for path, at_key, message in found:
+        line, col = loaded.where(path, key=at_key)
+        problems.append(Problem(loaded.display, line, col, format_path(path), message))
+    return problems
+
+
+def _citation_problems(data: dict) -> list[tuple[tuple, bool, str]]:
+    """References have unique ids; every [^id] and outcome ref resolves; every reference is cited."""
+    found: list[tuple[tuple, bool, str]] = []
     ref_ids: dict[str, int] = {}
     for i, ref in enumerate(data.get("references") or []):
         rid = ref.get("id") if isinstance(ref, dict) else None
@@ -191,16 +208,7 @@ def _record_problems(loaded: Loaded) -> list[Problem]:
         if rid not in cited:
             found.append((("references", i, "id"), False, f"文献“{rid}”没有被正文或成效数据引用"))
 
-    if isinstance(record_id, str) and record_id in (data.get("related") or []):
-        i = data["related"].index(record_id)
-        found.append((("related", i), False, "相关案例不能是本案例自己"))
-
-    found.extend(_location_problems(data.get("location")))
-    problems = []
-    for path, at_key, message in found:
-        line, col = loaded.where(path, key=at_key)
-        problems.append(Problem(loaded.display, line, col, format_path(path), message))
-    return problems
+    return found
 
 
 def _location_problems(location) -> list[tuple[tuple, bool, str]]:
@@ -296,3 +304,22 @@ def _collection_problems(files: list[Loaded]) -> list[Problem]:
                 hint = f"是否想写“{near[0]}”？" if near else ""
                 problems.append(Problem(loaded.display, line, col, f"related[{i}]", f"相关案例“{other}”不存在。{hint}"))
     return problems
+
+
+def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, list[Problem]]:
+    """The glossary: its schema and the same citation rules as a case."""
+    loaded = load_file(path, _display(path))
+    problems = list(loaded.problems)
+    if loaded.data is not None and not problems:
+        problems += _schema_problems(loaded, GLOSSARY_SCHEMA)
+        for where, at_key, message in _citation_problems(loaded.data):
+            line, col = loaded.where(where, key=at_key)
+            problems.append(Problem(loaded.display, line, col, format_path(where), message))
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(_dicts(loaded.data.get("terms"))):
+            for name in [entry.get("term"), *(entry.get("aliases") or [])]:
+                if name in seen:
+                    line, col = loaded.where(("terms", i))
+                    problems.append(Problem(loaded.display, line, col, f"terms[{i}]", f"术语“{name}”重复（另见 terms[{seen[name]}]）"))
+                seen.setdefault(name, i)
+    return (loaded.data if not problems else None), sorted(set(problems))
