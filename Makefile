@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup system-packages serve test validate build clean
 

@@ -1,4 +1,5 @@
-"""MkDocs plugin: validates cases/ at the start of every build and stops it on any problem."""
+"""MkDocs plugin: load → validate → catalog at the start of each build, then feed the generated
+pages to MkDocs in memory. Nothing generated is written to docs/ or committed."""
 
 from __future__ import annotations
 
@@ -8,25 +9,53 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
 
 from .catalog import load_catalog
+from .schema import GLOSSARY
+from .site import render_site, search_words
+from .validate import validate_glossary
 
 
 class CasebookConfig(Config):
     cases_dir = config_options.Type(str, default="cases")
+    schemas_dir = config_options.Type(str, default="schemas")
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         self.cases_dir = root / self.config.cases_dir
+        self.schemas_dir = root / self.config.schemas_dir
         self.catalog, result = load_catalog([self.cases_dir])
-        if result.problems:
-            lines = "\n".join(str(p) for p in result.problems)
-            raise PluginError(f"案例校验未通过（{len(result.problems)} 处问题）：\n{lines}")
+        self.glossary, glossary_problems = validate_glossary(self.schemas_dir / GLOSSARY)
+        problems = result.problems + glossary_problems
+        if problems:
+            lines = "\n".join(str(p) for p in problems)
+            raise PluginError(f"案例校验未通过（{len(problems)} 处问题），网站没有构建：\n{lines}")
+        self._teach_jieba()
         return config
 
+    def _teach_jieba(self):
+        try:
+            import jieba
+        except ImportError:  # search then falls back to unsegmented Chinese
+            return
+        jieba.setLogLevel(60)
+        for word in search_words(self.catalog, self.glossary):
+            jieba.add_word(word, freq=100_000)
+
+    def on_files(self, files, config):
+        generated = render_site(self.catalog, self.glossary, directory_urls=config.use_directory_urls)
+        for path, content in generated.items():
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=content))
+        return files
+
     def on_serve(self, server, config, builder):
-        # Editing a case file rebuilds and reloads the preview.
+        # Editing a case file, the glossary or a vocabulary rebuilds and reloads the preview.
         server.watch(str(self.cases_dir))
+        server.watch(str(self.schemas_dir))
         return server

@@ -1,0 +1,278 @@
+"""Site renderer: the Catalog and glossary as Markdown pages and data files for MkDocs.
+
+Pure functions: no I/O, no global state. `render_site` returns {path in docs: text}.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import cache
+
+from jinja2 import Environment, PackageLoader
+
+from .catalog import Case, Catalog
+from .schema import vocabularies
+from .text import (
+    Citations,
+    GlossaryMarker,
+    anchor,
+    escape_markdown_html,
+    format_number,
+    format_period,
+    gbt7714,
+    human_date,
+    place_chain,
+    strip_citations,
+)
+
+SECTION_TITLES = [
+    ("background", "背景"),
+    ("practices", "主要做法"),
+    ("results", "成效"),
+    ("challenges", "问题与挑战"),
+    ("lessons", "经验启示"),
+]
+COMPLETENESS = {"stub": "资料待补充", "partial": "部分有来源", "complete": "完整"}
+FACETS = {  # page → (title, catalog index, vocabulary)
+    "themes.md": ("按主题浏览", "by_theme", "themes"),
+    "mechanisms.md": ("按机制浏览", "by_mechanism", "mechanisms"),
+    "levels.md": ("按层级浏览", "by_level", "levels"),
+    "regions.md": ("按地区浏览", "by_province", None),
+}
+INDEX_SCRIPT = "assets/casebook/cases-index.js"
+INDEX_JSON = "assets/casebook/cases.json"
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("casebook", "templates/site"),
+        trim_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
+    )
+    env.globals.update(anchor=anchor, human_date=human_date, completeness=COMPLETENESS, strip=strip_citations)
+    return env
+
+
+def _value(outcome: dict) -> str:
+    number, unit, q = format_number(outcome["value"]), outcome.get("unit", ""), outcome.get("qualifier")
+    if q == "余":
+        return f"{number}余{unit}"
+    if q == "以上":
+        return f"{number}{unit}以上"
+    if q in ("约", "超过"):
+        return f"{q}{number}{unit}"
+    if q:
+        return f"{number}{unit}（{q}）"
+    return f"{number}{unit}"
+
+
+def _ref_html(ref: dict, citations: Citations | None = None) -> str:
+    text = html.escape(gbt7714(ref))
+    for key in ("url",):
+        if ref.get(key):
+            url = html.escape(ref[key], quote=True)
+            text = text.replace(html.escape(ref[key]), f'<a href="{url}" rel="nofollow noopener">{url}</a>')
+    extra = []
+    if ref.get("read_at"):
+        url = html.escape(ref["read_at"], quote=True)
+        extra.append(f'读取处（转载或镜像）：<a href="{url}" rel="nofollow noopener">{url}</a>')
+    if ref.get("note"):
+        extra.append(html.escape(ref["note"]))
+    if extra:
+        text += f'<br><small class="cb-ref-note">{"；".join(extra)}</small>'
+    if citations:
+        text += citations.backlinks(ref["id"])
+    return text
+
+
+class _Page:
+    """Text processing for one page: escape, glossary terms (first occurrence), citations."""
+
+    def __init__(self, references: list[dict], marker: GlossaryMarker | None, glossary_url: str):
+        self.citations = Citations({r["id"]: r for r in references})
+        self.marker = marker
+        self.glossary_url = glossary_url
+        self.seen = set()
+
+    def md(self, text: str) -> str:
+        text = escape_markdown_html(text)
+        if self.marker:
+            text = self.marker.mark(text, self.seen, self.glossary_url)
+        return self.citations.replace(text)
+
+    def cell(self, text: str) -> str:
+        """Text for a table cell: one line, pipes escaped, citations numbered."""
+        return self.citations.replace(escape_markdown_html(text).replace("|", "\\|").replace("\n", " "))
+
+    def references(self):
+        return self.citations.ordered()
+
+    def ref_html(self, ref):
+        return _ref_html(ref, self.citations)
+
+
+def _search_terms(case: Case) -> list[str]:
+    """Words that should find this case whole: title, aliases and keywords (boosted in search)."""
+    return list(dict.fromkeys([case["title"], *case.get("aliases", []), *case["keywords"]]))
+
+
+def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None) -> str:
+    page = _Page(case["references"], marker, "../glossary.md")
+    return _env().get_template("case.md.j2").render(
+        case=case.data,
+        source=case.source,
+        summary_plain=strip_citations(case["summary"]),
+        search_terms=_search_terms(case),
+        place=" › ".join(place_chain(case["location"])),
+        period=format_period(case.get("period")),
+        completeness_label=f"{COMPLETENESS[case['completeness']]}（{case['completeness']}）",
+        section_titles=SECTION_TITLES,
+        related=[catalog.cases[i].data for i in catalog.related(case.id)],
+        md=page.md,
+        cell=page.cell,
+        cite=page.citations.mark,
+        value=_value,
+        references=page.references,
+        ref_html=page.ref_html,
+    )
+
+
+def _where(case: Case) -> str:
+    loc = case["location"]
+    return " › ".join(place_chain({k: loc.get(k) for k in ("city", "county", "township")}))
+
+
+def render_facet(page_name: str, catalog: Catalog) -> str:
+    title, index_name, vocab_name = FACETS[page_name]
+    index = getattr(catalog, index_name)
+    published = {c.id for c in catalog.published}
+    if vocab_name:
+        vocab = vocabularies()[vocab_name]
+        names = [(t.term, t.definition) for t in vocab.terms]
+        intro = f"{vocab.description}术语及定义取自词表 `schemas/vocab/{vocab_name}.json`。"
+    else:
+        names = [(name, "") for name in index]
+        intro = "按省级行政区排列；地名和区划代码以国家统计局区划代码为准。"
+    groups = []
+    for name, definition in names:
+        cases = [catalog.cases[i] for i in index.get(name, []) if i in published]
+        groups.append(
+            {"name": name, "definition": definition, "cases": [{"id": c.id, "title": c["title"], "where": _where(c)} for c in cases]}
+        )
+    return _env().get_template("facet.md.j2").render(title=title, intro=intro, groups=groups)
+
+
+def render_glossary(glossary: dict) -> str:
+    page = _Page(glossary["references"], None, "")
+    terms = sorted(glossary["terms"], key=lambda t: t["term"])
+    return _env().get_template("glossary.md.j2").render(
+        terms=terms, md=page.md, references=page.references, ref_html=page.ref_html
+    )
+
+
+def render_home(catalog: Catalog) -> str:
+    published = catalog.published
+    ids = {c.id for c in published}
+
+    def counted(index):
+        rows = [(k, [i for i in v if i in ids]) for k, v in index.items()]
+        return sorted([r for r in rows if r[1]], key=lambda r: (-len(r[1]), str(r[0])))
+
+    counts = {
+        "cases": len(published),
+        "provinces": len({c["location"]["province"] for c in published}),
+        "references": sum(len(c["references"]) for c in published),
+        "outcomes": sum(len(c.get("outcomes", [])) for c in published),
+    }
+    recent = sorted(published, key=lambda c: (c["meta"]["updated"], c.id), reverse=True)[:6]
+    return _env().get_template("home.md.j2").render(
+        counts=counts,
+        by_theme=counted(catalog.by_theme),
+        by_level=counted(catalog.by_level),
+        by_province=counted(catalog.by_province),
+        by_mechanism=counted(catalog.by_mechanism),
+        recent=[c.data for c in recent],
+    )
+
+
+def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
+    """One row per published case: what the browse and compare pages filter, sort and show."""
+    rows = []
+    for case in catalog.published:
+        loc, period = case["location"], case.get("period") or {}
+        rows.append(
+            {
+                "id": case.id,
+                "title": case["title"],
+                "url": f"cases/{case.id}/" if directory_urls else f"cases/{case.id}.html",
+                "summary": strip_citations(case["summary"]),
+                "province": loc["province"],
+                "place": " › ".join(place_chain(loc)),
+                "level": case["level"],
+                "setting": case["setting"],
+                "themes": case["themes"],
+                "mechanisms": case.get("mechanisms", []),
+                "start": period.get("start"),
+                "year": case.start_year,
+                "period": format_period(case.get("period")),
+                "completeness": case["completeness"],
+                "updated": case["meta"]["updated"],
+                "actors": [f"{a['name']}（{a['role']}）" for a in case.get("actors", [])],
+                "process": [s["step"] for s in case.get("process", [])],
+                "outcomes": [
+                    f"{o['indicator']}：{_value(o)}" + (f"（{human_date(o['as_of'])}）" if o.get("as_of") else "")
+                    for o in case.get("outcomes", [])
+                ],
+                "references": len(case["references"]),
+            }
+        )
+    return rows
+
+
+def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[str, str]:
+    """The browse data as JSON (for download) and as a script (works from file://, where fetch does not)."""
+    vocab = vocabularies()
+    data = {
+        "cases": case_index(catalog, directory_urls),
+        "order": {name: [t.term for t in vocab[name].terms] for name in ("themes", "mechanisms", "levels")},
+        "labels": {"completeness": COMPLETENESS},
+        "pages": {name: f"{name}/" if directory_urls else f"{name}.html" for name in ("browse", "compare")},
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return text, f"window.CASEBOOK_INDEX={text};\n"
+
+
+def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True) -> dict[str, str]:
+    """Every generated file of the site, keyed by its path under docs/."""
+    marker = GlossaryMarker(glossary["terms"])
+    files = {
+        "index.md": render_home(catalog),
+        "glossary.md": render_glossary(glossary),
+        "browse.md": _env().get_template("browse.md.j2").render(total=len(catalog.published)),
+        "compare.md": _env().get_template("compare.md.j2").render(),
+    }
+    for page_name in FACETS:
+        files[page_name] = render_facet(page_name, catalog)
+    for case in catalog.published:
+        files[f"cases/{case.id}.md"] = render_case(case, catalog, marker)
+    files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)
+    return files
+
+
+def search_words(catalog: Catalog, glossary: dict) -> list[str]:
+    """Domain words jieba must keep whole: vocabularies, glossary, place names, aliases, keywords."""
+    words = set()
+    for vocab in vocabularies().values():
+        words.update(t.term for t in vocab.terms if len(t.term) > 1)
+    for entry in glossary["terms"]:
+        words.update([entry["term"], *entry.get("aliases", [])])
+    for case in catalog.cases.values():
+        words.update(place_chain(case["location"]))
+        words.update(case.get("aliases", []))
+        words.update(case["keywords"])
+    # jieba's dictionary is whitespace separated; a word is kept only if it is one token
+    return sorted(w for w in words if w and not re.search(r"\s", w))

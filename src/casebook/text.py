@@ -1,0 +1,205 @@
+"""Text helpers shared by the site and PDF renderers: citations, glossary terms, GB/T 7714."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from pymdownx.slugs import slugify as _slugify
+
+from .validate import CITATION
+
+slug = _slugify(case="lower")  # the same function the site's toc uses, so anchors agree
+
+
+def anchor(text: str) -> str:
+    return slug(text, "-")
+
+
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+# A line break or space inside Chinese text shows as a stray space (YAML folds lines with
+# spaces, Markdown keeps soft breaks): drop it between Chinese characters.
+_SOFT_BREAK = re.compile(f"(?<=[{_CJK}\\]）”])[ \n](?=[{_CJK}“（*])")
+
+
+def join_cjk_lines(text: str) -> str:
+    return _SOFT_BREAK.sub("", text)
+
+
+def escape_markdown_html(text: str) -> str:
+    """Case text is Markdown, never HTML: neutralise tags so a record cannot inject markup."""
+    return join_cjk_lines(text.replace("&", "&amp;").replace("<", "&lt;"))
+
+
+@dataclass
+class Citations:
+    """Numbers references in order of first citation on one page, as encyclopaedias do."""
+
+    references: dict  # id -> reference
+    order: list = field(default_factory=list)
+    uses: dict = field(default_factory=dict)  # id -> count of marks so far
+
+    def number(self, ref_id: str) -> int:
+        if ref_id not in self.order:
+            self.order.append(ref_id)
+        return self.order.index(ref_id) + 1
+
+    def mark(self, ref_id: str) -> str:
+        """A superscript [n] linking to the reference; the reference links back."""
+        n = self.number(ref_id)
+        self.uses[ref_id] = self.uses.get(ref_id, 0) + 1
+        back = f"cite-{n}-{self.uses[ref_id]}"
+        return f'<sup class="cb-cite" id="{back}"><a href="#ref-{n}" title="参考文献 {n}">[{n}]</a></sup>'
+
+    def replace(self, text: str) -> str:
+        return CITATION.sub(lambda m: self.mark(m.group(1)), text)
+
+    def backlinks(self, ref_id: str) -> str:
+        """Links back to each place the reference is cited: ↩ for one, ↑ a b c … for several."""
+        n = self.number(ref_id)
+        count = self.uses.get(ref_id, 0)
+        if count == 1:
+            return f' <a class="cb-back" href="#cite-{n}-1" title="回到引用处">↩</a>'
+        letters = [_letter(i) for i in range(count)]
+        links = " ".join(f'<a href="#cite-{n}-{i + 1}" title="回到第 {i + 1} 处引用">{x}</a>' for i, x in enumerate(letters))
+        return f' <span class="cb-back">↑ {links}</span>' if count else ""
+
+    def ordered(self) -> list[tuple[int, dict]]:
+        """Cited references in number order, then any not cited on this page."""
+        rest = [r for r in self.references if r not in self.order]
+        return [(i + 1, self.references[r]) for i, r in enumerate(self.order + rest)]
+
+
+def _letter(i: int) -> str:
+    """a … z, aa, ab … for the back-links of a much-cited reference."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(97 + r) + out
+    return out
+
+
+def strip_citations(text: str) -> str:
+    """Plain text for places that show no reference list (descriptions, the browse index)."""
+    return join_cjk_lines(CITATION.sub("", text))
+
+
+class GlossaryMarker:
+    """Links the first occurrence of each glossary term on a page to its definition.
+
+    Python-Markdown's abbr extension needs word boundaries, which Chinese text does not have,
+    so terms are found by plain substring search, longest first.
+    """
+
+    def __init__(self, terms: list[dict]):
+        self.entries = {}
+        for entry in terms:
+            for name in [entry["term"], *entry.get("aliases", [])]:
+                self.entries[name] = entry
+        names = sorted(self.entries, key=len, reverse=True)
+        # never inside a citation marker, a link or an already linked term
+        self.pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+
+    def start_page(self) -> set:
+        return set()
+
+    def mark(self, text: str, seen: set, glossary_url: str) -> str:
+        if not self.pattern:
+            return text
+        protected = [(m.start(), m.end()) for m in re.finditer(r"\[\^[^\]]*\]|\[[^\]]*\]\([^)]*\)|`[^`]*`", text)]
+
+        def replace(match):
+            entry = self.entries[match.group(0)]
+            if entry["term"] in seen or any(a <= match.start() < b for a, b in protected):
+                return match.group(0)
+            seen.add(entry["term"])
+            title = html.escape(strip_citations(entry["definition"]), quote=True)
+            return f'[{match.group(0)}]({glossary_url}#{anchor(entry["term"])}){{ .cb-term title="{title}" }}'
+
+        return self.pattern.sub(replace, text)
+
+
+# GB/T 7714-2015 ---------------------------------------------------------------------------
+
+
+def _authors(ref: dict) -> str:
+    names = ref.get("authors") or []
+    if len(names) > 3:
+        names = names[:3] + ["等"]
+    return ", ".join(names)
+
+
+def gbt7714(ref: dict) -> str:
+    """One reference as plain text in GB/T 7714-2015 (顺序编码制) style."""
+    kind = ref["type"] + ("/OL" if ref.get("online") or ref["type"] == "EB" and ref.get("url") else "")
+    head = f"{ref['title']}[{kind}]"
+    authors = _authors(ref)
+    parts = [f"{authors}. {head}" if authors else head]
+    t = ref["type"]
+    if t == "J":
+        tail = ref.get("container", "")
+        if ref.get("year"):
+            tail += f", {ref['year']}"
+            if ref.get("volume"):
+                tail += f", {ref['volume']}"
+            if ref.get("issue"):
+                tail += f"({ref['issue']})"
+        if ref.get("pages"):
+            tail += f": {ref['pages']}"
+        parts.append(tail)
+    elif t == "N":
+        tail = ref.get("container", "")
+        if ref.get("date"):
+            edition = re.sub(r"\D", "", ref.get("edition", ""))
+            tail += f", {ref['date']}" + (f"({edition})" if edition else "")
+        parts.append(tail)
+    elif t in ("M", "C", "G", "R", "D", "S"):
+        place, publisher = ref.get("place"), ref.get("publisher") or ref.get("container")
+        tail = ": ".join(x for x in (place, publisher) if x)
+        if ref.get("year"):
+            tail += f", {ref['year']}"
+        if ref.get("pages"):
+            tail += f": {ref['pages']}"
+        parts.append(tail)
+    else:  # EB, Z and the rest: container, (date)[accessed]
+        tail = ref.get("container") or ref.get("publisher") or ""
+        when = ""
+        if ref.get("date") or ref.get("year"):
+            when = f"({ref.get('date') or ref['year']})"
+        if ref.get("accessed"):
+            when += f"[{ref['accessed']}]"
+        parts.append(", ".join(x for x in (tail, when) if x))
+    text = ". ".join(p for p in parts if p) + "."
+    # Addresses come last and without a closing full stop, so they can be copied whole.
+    if ref.get("url"):
+        text += f" {ref['url']}"
+    if ref.get("doi"):
+        text += f" DOI:{ref['doi']}"
+    return text
+
+
+def format_period(period: dict | None) -> str:
+    if not period:
+        return "不详"
+    start = human_date(period["start"])
+    if period.get("end"):
+        return f"{start}—{human_date(period['end'])}"
+    return f"{start}起" + ("，仍在推行" if period.get("ongoing") else "")
+
+
+def human_date(value: str) -> str:
+    """2024-06 → 2024年6月, as Chinese prose writes dates."""
+    parts = [int(p) for p in value.split("-")]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, ("年", "月", "日")))
+
+
+def format_number(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}"
+
+
+def place_chain(location: dict) -> list[str]:
+    return [location[k] for k in ("province", "city", "county", "township", "community") if location.get(k)]
