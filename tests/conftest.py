@@ -45,3 +45,49 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+# --- the built site, shared by the site and browser tests ---------------------------------
+
+from .site_support import CHROMIUM, CHROMIUM_ARGS, build_site, require_browser, serve  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    target = tmp_path_factory.mktemp("site")
+    result = build_site(target)
+    assert result.returncode == 0, result.stderr
+    return target, result.stderr
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    url, stop = serve(built_site[0])
+    yield url
+    stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def requests_seen():
+    """Every URL any test page asked for; checked at the end by test_no_request_leaves_the_host."""
+    return []
+
+
+@pytest.fixture
+def page(browser, requests_seen):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    pg = context.new_page()
+    pg.on("request", lambda r: requests_seen.append(r.url))
+    yield pg
+    context.close()

@@ -3,17 +3,18 @@ pages to MkDocs in memory. Nothing generated is written to docs/ or committed.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 from .catalog import load_catalog
 from .schema import GLOSSARY
-from .site import render_site, search_words
+from .site import merge_single_han_tokens, render_site, search_words
 from .validate import validate_glossary
 
 
@@ -59,3 +60,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         server.watch(str(self.cases_dir))
         server.watch(str(self.schemas_dir))
         return server
+
+    # After the search plugin writes its index (priority 0), before the offline plugin inlines it (-100).
+    @event_priority(-50)
+    def on_post_build(self, config):
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.exists():
+            return
+        index = json.loads(path.read_text(encoding="utf-8"))
+        for doc in index["docs"]:
+            doc["title"] = merge_single_han_tokens(doc["title"])
+            doc["text"] = merge_single_han_tokens(doc["text"])
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -276,3 +276,25 @@ def search_words(catalog: Catalog, glossary: dict) -> list[str]:
         words.update(case["keywords"])
     # jieba's dictionary is whitespace separated; a word is kept only if it is one token
     return sorted(w for w in words if w and not re.search(r"\s", w))
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def merge_single_han_tokens(text: str) -> str:
+    """Join one-character Chinese tokens of the search index to the token before them.
+
+    Material's search splits a Chinese query into index tokens, but never matches the query
+    as a whole and stops at one-character tokens (搜“区域化党建” becomes 区域化* 党*, and 党*
+    matches almost everything). With no one-character tokens in the index, the query's first
+    segment is the longest word the dictionary kept whole. The text shown is unchanged:
+    the separators are zero-width spaces.
+    """
+    pieces = text.split("\u200b")
+    out: list[str] = []
+    for piece in pieces:
+        if out and len(piece) == 1 and _HAN.match(piece) and out[-1]:
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return "\u200b".join(out)

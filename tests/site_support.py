@@ -1,0 +1,64 @@
+"""Building the real site with the real MkDocs, serving it on 127.0.0.1, and a real Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from casebook import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def build_site(target: Path, offline: bool = False, config: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if offline:
+        env["OFFLINE"] = "true"
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)]
+    if config:
+        cmd += ["-f", str(config)]
+    return subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 on a free port; returns (base_url, stop)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server.shutdown
+
+
+def require_browser():
+    """In CI a missing browser is a failure; on a developer's machine the test is skipped with the reason."""
+    if Path(CHROMIUM).exists():
+        return
+    message = f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def have(command: str) -> bool:
+    return shutil.which(command) is not None

@@ -1,0 +1,181 @@
+"""The built site in headless Chromium: what a trainee sees and can do, with keyboard and search."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from .site_support import build_site
+
+SEARCHES = [
+    ("加装电梯", "guangzhou-liurong-elevators"),
+    ("接诉即办", "beijing-jiesu-jiban"),
+    ("互助五兴", "hunan-huayuan-huzhu-wuxing"),
+    ("问需", "beijing-chaoyang-gongshang-gongzhi"),
+    ("红色物业", "chongqing-nanan-xinglongyuan"),
+    ("区域化党建", "ningbo-1n-regional-party-building"),
+    ("兴隆嬢嬢", "chongqing-nanan-xinglongyuan"),
+    ("十八洞村", "hunan-huayuan-huzhu-wuxing"),
+    ("12345", "beijing-jiesu-jiban"),
+    ("六联共建", "qingdao-shinan-liulian-gongjian"),
+    ("小微权力清单", "ninghai-micro-power-list"),
+    ("麦子店", "beijing-chaoyang-gongshang-gongzhi"),
+    ("吹哨报到", "beijing-jiesu-jiban"),
+    ("居民议事厅", "beijing-chaoyang-gongshang-gongzhi"),
+    ("信托制物业", "chongqing-nanan-xinglongyuan"),
+    ("大党委", "guangzhou-liurong-elevators"),
+    ("三级统筹", "baotou-regional-party-building"),
+    ("宁海", "ninghai-micro-power-list"),
+    ("党政群共商共治", "beijing-chaoyang-gongshang-gongzhi"),
+    ("老旧小区", "chongqing-nanan-xinglongyuan"),
+]
+
+
+def search(page, query: str) -> list[str]:
+    """Type a query into Material's search; the case ids of the top-level results, in order."""
+    page.locator(".md-search__input").click() if page.locator(".md-search__input").is_visible() else page.keyboard.press("/")
+    page.fill(".md-search__input", query)
+    page.keyboard.press("End")  # Material's search reacts to key events, not to fill()
+    page.wait_for_selector(".md-search-result__list > .md-search-result__item", timeout=15_000)
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__list > .md-search-result__item > a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    ids = []
+    for href in hrefs:
+        path = unquote(urlparse(href).path)
+        if "/cases/" in path:
+            case_id = path.split("/cases/")[1].strip("/").removesuffix(".html")
+            if case_id not in ids:
+                ids.append(case_id)
+    return ids
+
+
+@pytest.mark.parametrize("query, expected", SEARCHES, ids=[q for q, _ in SEARCHES])
+def test_chinese_query_finds_the_case_in_the_top_three(page, site_url, query, expected):
+    page.goto(site_url)
+    assert expected in search(page, query)[:3]
+
+
+def test_case_page_shows_sections_and_references(page, site_url):
+    page.goto(site_url + "cases/beijing-chaoyang-gongshang-gongzhi/")
+    assert page.locator("h1").inner_text().rstrip("¶") == "北京市朝阳区党政群共商共治"
+    headings = page.locator("article h2").all_inner_texts()
+    for heading in ["内容提要", "背景", "主要做法", "成效", "问题与挑战", "经验启示", "参考文献", "相关案例"]:
+        assert any(h.startswith(heading) for h in headings), heading
+    assert page.locator("ol.cb-refs > li").count() == 7
+    page.locator("sup.cb-cite a").first.click()
+    assert page.evaluate("location.hash") == "#ref-1"
+
+
+def test_glossary_term_shows_its_definition(page, site_url):
+    page.goto(site_url + "cases/beijing-jiesu-jiban/")
+    term = page.locator("a.cb-term", has_text="接诉即办").first
+    term.hover()
+    tooltip = page.locator(".md-tooltip2, .md-tooltip").filter(has_text="12345热线为主渠道")
+    tooltip.first.wait_for(state="visible", timeout=5_000)
+    term.click()
+    assert unquote(page.evaluate("location.hash")) == "#接诉即办"
+    assert "北京的诉求办理机制" in page.locator("article").inner_text()
+
+
+def test_facet_filter_narrows_the_list_and_the_url_restores_it(page, site_url):
+    page.goto(site_url + "browse/")
+    page.wait_for_selector(".cb-results li")
+    total = page.locator(".cb-results li").count()
+    page.select_option("#cb-f-theme", "乡村治理")
+    shown = page.locator(".cb-results li")
+    assert 0 < shown.count() < total
+    ids = sorted(shown.evaluate_all("els => els.map(e => e.dataset.id)"))
+    assert ids == ["hunan-huayuan-huzhu-wuxing", "ninghai-micro-power-list"]
+    page.select_option("#cb-f-sort", "year-asc")
+    url = page.url
+    assert "theme=" in url and "sort=year-asc" in url
+    fresh = page.context.new_page()
+    fresh.goto(url)
+    fresh.wait_for_selector(".cb-results li")
+    assert fresh.input_value("#cb-f-theme") == "乡村治理"
+    assert fresh.locator(".cb-results li").evaluate_all("els => els.map(e => e.dataset.id)") == [
+        "ninghai-micro-power-list",  # 2014, before Huayuan's 2018
+        "hunan-huayuan-huzhu-wuxing",
+    ]
+
+
+def test_period_filter(page, site_url):
+    page.goto(site_url + "browse/?from=2016&to=2018")
+    page.wait_for_selector(".cb-results li")
+    ids = page.locator(".cb-results li").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert sorted(ids) == ["chongqing-nanan-xinglongyuan", "guangzhou-liurong-elevators", "hunan-huayuan-huzhu-wuxing"]
+
+
+def test_compare_view_shows_two_chosen_cases(page, site_url):
+    page.goto(site_url + "compare/?ids=beijing-jiesu-jiban,beijing-chaoyang-gongshang-gongzhi")
+    table = page.locator("table.cb-compare")
+    table.wait_for()
+    headers = table.locator("thead th").all_inner_texts()
+    assert headers == ["项目", "北京市党建引领接诉即办", "北京市朝阳区党政群共商共治"]
+    rows = table.locator("tbody th").all_inner_texts()
+    assert rows[:3] == ["地点", "时间", "层级"]
+    assert "2019年1月起" in table.inner_text() and "2010年起" in table.inner_text()
+
+
+def test_browse_and_compare_work_with_the_keyboard_alone(page, site_url):
+    page.goto(site_url + "browse/")
+    page.wait_for_selector(".cb-results li")
+    page.focus("#cb-f-level")
+    for _ in range(3):  # 全部 → first level → second → third, by arrow keys
+        page.keyboard.press("ArrowDown")
+    level = page.input_value("#cb-f-level")
+    assert level
+    assert all(level in t for t in page.locator(".cb-result-meta:first-of-type").all_inner_texts())
+    page.keyboard.press("Home")
+    page.focus("#cb-f-level")
+    page.select_option("#cb-f-level", "")  # back to all
+    for case_id in ["beijing-jiesu-jiban", "ninghai-micro-power-list"]:
+        page.focus(f"#cb-pick-{case_id}")
+        page.keyboard.press("Space")
+    compare = page.get_by_role("button", name="对比所选（2）")
+    compare.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table.cb-compare")
+    assert page.locator("table.cb-compare thead th").count() == 3
+
+
+@pytest.mark.parametrize("path", ["", "browse/", "cases/beijing-chaoyang-gongshang-gongzhi/", "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing"])
+def test_no_serious_accessibility_violations(page, site_url, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(site_url + path)
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory):
+    target = tmp_path_factory.mktemp("offline")
+    result = build_site(target, offline=True)
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+def test_offline_build_works_from_disk_with_search(page, offline_site):
+    page.goto((offline_site / "cases" / "beijing-jiesu-jiban.html").as_uri())
+    assert page.locator("h1").inner_text().rstrip("¶") == "北京市党建引领接诉即办"
+    assert "minimal-case" not in page.content()
+    assert "guangzhou-liurong-elevators" in search(page, "加装电梯")[:3]
+    page.goto((offline_site / "browse.html").as_uri())
+    page.wait_for_selector(".cb-results li")
+    assert page.locator(".cb-results li").count() == 9
+
+
+def test_no_request_leaves_the_host(requests_seen, site_url):
+    """Runs last in this file: every request made by every page above stayed on 127.0.0.1 or disk."""
+    assert len(requests_seen) > 100
+    foreign = [u for u in requests_seen if not u.startswith(("http://127.0.0.1:", "file://", "data:", "blob:", "about:"))]
+    assert foreign == []
