@@ -78,6 +78,45 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_pdf(args) -> int:
+    from tqdm import tqdm
+
+    from .catalog import load_catalog
+    from .pdf import EDITIONS, PdfError, load_pack, render_html, write_pdf
+
+    catalog, result = load_catalog([CASES_DIR])
+    jobs: list[tuple[Path, str]] = []  # (target, html)
+    try:
+        if args.pack:
+            pack = load_pack(Path(args.pack), catalog)
+            edition = args.edition or pack.edition
+            target = Path(args.output or f"build/pdf/{Path(args.pack).stem}-{edition}.pdf")
+            jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], edition, pack)))
+        else:
+            if not args.ids:
+                print("请给出案例 id，或用 --pack 指定讲义合集文件。", file=sys.stderr)
+                return 2
+            unknown = [i for i in args.ids if i not in catalog.cases]
+            if unknown:
+                bad = {p.file for p in result.problems}
+                print(f"找不到案例：{'、'.join(unknown)}" + ("（有案例没有通过校验，请先运行 casebook validate）" if bad else ""), file=sys.stderr)
+                return 2
+            edition = args.edition or "student"
+            single = len(args.ids) == 1 and args.output and args.output.endswith(".pdf")
+            folder = Path(args.output) if args.output and not single else Path("build/pdf")
+            for case_id in args.ids:
+                target = Path(args.output) if single else folder / f"{case_id}-{edition}.pdf"
+                jobs.append((target, render_html([catalog.cases[case_id]], edition)))
+        for target, document in tqdm(jobs, desc="生成 PDF", unit="份", disable=len(jobs) < 2):
+            write_pdf(document, target)
+            if len(jobs) == 1:
+                print(f"已生成 {target}（{EDITIONS[edition]}）")
+    except PdfError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def _mkdocs(*args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=PROJECT_ROOT)
 
@@ -111,6 +150,13 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="构建网站（严格模式）/ build the site (strict)")
     b.add_argument("-d", "--site-dir", help="输出目录，默认 site/")
     b.set_defaults(func=cmd_build)
+
+    pdf = sub.add_parser("pdf", help="生成讲义 PDF / make handout PDFs")
+    pdf.add_argument("ids", nargs="*", help="案例 id，可以多个")
+    pdf.add_argument("--pack", help="讲义合集文件，如 docs/lectures/four-cases.yaml")
+    pdf.add_argument("--edition", choices=["student", "teacher"], help="student 学员版（默认）或 teacher 教师版")
+    pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集）或目录（多个案例），默认 build/pdf/")
+    pdf.set_defaults(func=cmd_pdf)
 
     s = sub.add_parser("serve", help="本地预览 / preview at http://127.0.0.1:8000")
     s.add_argument("-a", "--addr", default="127.0.0.1:8000")

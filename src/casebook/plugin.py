@@ -4,6 +4,7 @@ pages to MkDocs in memory. Nothing generated is written to docs/ or committed.""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -12,7 +13,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
+log = logging.getLogger("mkdocs.plugins.casebook")
+
 from .catalog import load_catalog
+from .pdf import PdfError, cached_pdf, load_pack, pack_paths, site_documents
 from .schema import GLOSSARY
 from .site import merge_single_han_tokens, render_site, search_words
 from .validate import validate_glossary
@@ -21,6 +25,9 @@ from .validate import validate_glossary
 class CasebookConfig(Config):
     cases_dir = config_options.Type(str, default="cases")
     schemas_dir = config_options.Type(str, default="schemas")
+    lectures_dir = config_options.Type(str, default="docs/lectures")
+    pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
+    cache_dir = config_options.Type(str, default=".cache/pdf")
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -31,8 +38,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalog, result = load_catalog([self.cases_dir])
         self.glossary, glossary_problems = validate_glossary(self.schemas_dir / GLOSSARY)
         problems = result.problems + glossary_problems
+        self.packs = {}
+        for path in pack_paths(root / self.config.lectures_dir):
+            try:
+                self.packs[path.stem] = load_pack(path, self.catalog)
+            except PdfError as exc:
+                problems.append(str(exc))
         if problems:
-            lines = "\n".join(str(p) for p in problems)
+            lines = "\n".join(str(p) for p in problems)  # validator problems and pack errors
             raise PluginError(f"案例校验未通过（{len(problems)} 处问题），网站没有构建：\n{lines}")
         self._teach_jieba()
         return config
@@ -47,13 +60,35 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             jieba.add_word(word, freq=100_000)
 
     def on_files(self, files, config):
-        generated = render_site(self.catalog, self.glossary, directory_urls=config.use_directory_urls)
+        pdfs = self._pdfs(config) if self.config.pdf else {}
+        generated = render_site(
+            self.catalog, self.glossary, directory_urls=config.use_directory_urls, pdfs=set(pdfs), packs=self.packs
+        )
         for path, content in generated.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, path, content=content))
+            self._replace(files, File.generated(config, path, content=content))
+        for path, source in pdfs.items():
+            self._replace(files, File.generated(config, path, abs_src_path=str(source)))
         return files
+
+    @staticmethod
+    def _replace(files, file):
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def _pdfs(self, config) -> dict[str, Path]:
+        """Each case's handouts and each pack; a PDF whose HTML did not change is not printed again."""
+        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+        out, made = {}, 0
+        try:
+            for path, document in site_documents(self.catalog, self.packs).items():
+                out[path], new = cached_pdf(document, cache_dir)
+                made += new
+        except PdfError as exc:
+            raise PluginError(str(exc)) from exc
+        log.info(f"讲义 PDF：新生成 {made} 份，{len(out) - made} 份未变（沿用缓存）")
+        return out
 
     def on_serve(self, server, config, builder):
         # Editing a case file, the glossary or a vocabulary rebuilds and reloads the preview.

@@ -18,6 +18,7 @@ from . import SCHEMA_DIR
 CASE_SCHEMA = "case.schema.json"
 GLOSSARY_SCHEMA = "glossary.schema.json"
 GLOSSARY = "glossary.yaml"
+PACK_SCHEMA = "lecture-pack.schema.json"
 VOCAB_DIR = "vocab"
 
 

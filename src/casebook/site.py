@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader
 from .catalog import Case, Catalog
 from .schema import vocabularies
 from .text import (
+    SECTION_KEYS,
     Citations,
     GlossaryMarker,
     anchor,
@@ -27,14 +28,9 @@ from .text import (
     strip_citations,
 )
 
-SECTION_TITLES = [
-    ("background", "背景"),
-    ("practices", "主要做法"),
-    ("results", "成效"),
-    ("challenges", "问题与挑战"),
-    ("lessons", "经验启示"),
-]
+SECTION_TITLES = list(zip(SECTION_KEYS, ("背景", "主要做法", "成效", "问题与挑战", "经验启示")))
 COMPLETENESS = {"stub": "资料待补充", "partial": "部分有来源", "complete": "完整"}
+EDITIONS = {"student": "学员版", "teacher": "教师版"}
 FACETS = {  # page → (title, catalog index, vocabulary)
     "themes.md": ("按主题浏览", "by_theme", "themes"),
     "mechanisms.md": ("按机制浏览", "by_mechanism", "mechanisms"),
@@ -92,8 +88,8 @@ def _ref_html(ref: dict, citations: Citations | None = None) -> str:
 class _Page:
     """Text processing for one page: escape, glossary terms (first occurrence), citations."""
 
-    def __init__(self, references: list[dict], marker: GlossaryMarker | None, glossary_url: str):
-        self.citations = Citations({r["id"]: r for r in references})
+    def __init__(self, citations: Citations, marker: GlossaryMarker | None, glossary_url: str):
+        self.citations = citations
         self.marker = marker
         self.glossary_url = glossary_url
         self.seen = set()
@@ -120,8 +116,8 @@ def _search_terms(case: Case) -> list[str]:
     return list(dict.fromkeys([case["title"], *case.get("aliases", []), *case["keywords"]]))
 
 
-def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None) -> str:
-    page = _Page(case["references"], marker, "../glossary.md")
+def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdfs: set[str] = frozenset()) -> str:
+    page = _Page(Citations.for_case(case.data), marker, "../glossary.md")
     return _env().get_template("case.md.j2").render(
         case=case.data,
         source=case.source,
@@ -132,6 +128,7 @@ def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None) -> 
         completeness_label=f"{COMPLETENESS[case['completeness']]}（{case['completeness']}）",
         section_titles=SECTION_TITLES,
         related=[catalog.cases[i].data for i in catalog.related(case.id)],
+        handouts=[(EDITIONS[e], f"pdf/{case.id}-{e}.pdf") for e in EDITIONS if f"pdf/{case.id}-{e}.pdf" in pdfs],
         md=page.md,
         cell=page.cell,
         cite=page.citations.mark,
@@ -167,7 +164,7 @@ def render_facet(page_name: str, catalog: Catalog) -> str:
 
 
 def render_glossary(glossary: dict) -> str:
-    page = _Page(glossary["references"], None, "")
+    page = _Page(Citations({r["id"]: r for r in glossary["references"]}), None, "")
     terms = sorted(glossary["terms"], key=lambda t: t["term"])
     return _env().get_template("glossary.md.j2").render(
         terms=terms, md=page.md, references=page.references, ref_html=page.ref_html
@@ -246,10 +243,26 @@ def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[
     return text, f"window.CASEBOOK_INDEX={text};\n"
 
 
-def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True) -> dict[str, str]:
-    """Every generated file of the site, keyed by its path under docs/."""
+def render_handouts(catalog: Catalog, packs: dict, pdfs: set[str]) -> str:
+    rows = []
+    for case in catalog.published:
+        links = [(EDITIONS[e], f"pdf/{case.id}-{e}.pdf") for e in EDITIONS]
+        rows.append({"id": case.id, "title": case["title"], "links": [l for l in links if l[1] in pdfs]})
+    pack_rows = []
+    for name, pack in packs.items():
+        links = [(EDITIONS[e], f"pdf/packs/{name}-{e}.pdf") for e in EDITIONS]
+        titles = [catalog.cases[i]["title"] for i in pack.cases]
+        pack_rows.append({"title": pack.title, "lecturer": pack.lecturer, "cases": titles, "links": [l for l in links if l[1] in pdfs]})
+    return _env().get_template("handouts.md.j2").render(cases=rows, packs=pack_rows, editions=EDITIONS)
+
+
+def render_site(
+    catalog: Catalog, glossary: dict, directory_urls: bool = True, pdfs: set[str] = frozenset(), packs: dict | None = None
+) -> dict[str, str]:
+    """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
     marker = GlossaryMarker(glossary["terms"])
     files = {
+        "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
         "glossary.md": render_glossary(glossary),
         "browse.md": _env().get_template("browse.md.j2").render(total=len(catalog.published)),
@@ -258,7 +271,7 @@ def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True) -
     for page_name in FACETS:
         files[page_name] = render_facet(page_name, catalog)
     for case in catalog.published:
-        files[f"cases/{case.id}.md"] = render_case(case, catalog, marker)
+        files[f"cases/{case.id}.md"] = render_case(case, catalog, marker, pdfs)
     files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)
     return files
 

@@ -32,6 +32,28 @@ def escape_markdown_html(text: str) -> str:
     return join_cjk_lines(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
+def citation_order(case: dict) -> list[str]:
+    """Reference ids in order of first citation, reading the record as a case page shows it.
+
+    The site and the PDF both number from this, so [3] is the same source in both.
+    """
+    texts = [*case.get("gaps", []), case.get("summary", "")]
+    texts += [case.get("sections", {}).get(key, "") for key in SECTION_KEYS]
+    for outcome in case.get("outcomes", []):
+        texts += [f"[^{outcome['ref']}]", outcome.get("note", "")]
+    texts += [step.get("description", "") for step in case.get("process", [])]
+    texts += [actor.get("note", "") for actor in case.get("actors", [])]
+    order: list[str] = []
+    for text in texts:
+        for match in CITATION.finditer(text):
+            if match.group(1) not in order:
+                order.append(match.group(1))
+    return order
+
+
+SECTION_KEYS = ("background", "practices", "results", "challenges", "lessons")
+
+
 @dataclass
 class Citations:
     """Numbers references in order of first citation on one page, as encyclopaedias do."""
@@ -39,6 +61,11 @@ class Citations:
     references: dict  # id -> reference
     order: list = field(default_factory=list)
     uses: dict = field(default_factory=dict)  # id -> count of marks so far
+    anchor_prefix: str = ""  # keeps anchors unique when several cases share one document
+
+    @classmethod
+    def for_case(cls, case: dict, anchor_prefix: str = "") -> "Citations":
+        return cls({r["id"]: r for r in case["references"]}, citation_order(case), anchor_prefix=anchor_prefix)
 
     def number(self, ref_id: str) -> int:
         if ref_id not in self.order:
@@ -49,8 +76,8 @@ class Citations:
         """A superscript [n] linking to the reference; the reference links back."""
         n = self.number(ref_id)
         self.uses[ref_id] = self.uses.get(ref_id, 0) + 1
-        back = f"cite-{n}-{self.uses[ref_id]}"
-        return f'<sup class="cb-cite" id="{back}"><a href="#ref-{n}" title="参考文献 {n}">[{n}]</a></sup>'
+        back = f"{self.anchor_prefix}cite-{n}-{self.uses[ref_id]}"
+        return f'<sup class="cb-cite" id="{back}"><a href="#{self.anchor_prefix}ref-{n}" title="参考文献 {n}">[{n}]</a></sup>'
 
     def replace(self, text: str) -> str:
         return CITATION.sub(lambda m: self.mark(m.group(1)), text)

@@ -13,7 +13,7 @@ from pathlib import Path
 from .loader import Loaded, load_file
 from .problems import Problem, format_path
 from . import SCHEMA_DIR
-from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, partial_date, read_schema, regions, validator
+from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, PACK_SCHEMA, partial_date, read_schema, regions, validator
 
 # Inline citation in Markdown text: [^w7]
 CITATION = re.compile(r"\[\^([^\]\s]*)\]")
@@ -322,4 +322,19 @@ def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, 
                     line, col = loaded.where(("terms", i))
                     problems.append(Problem(loaded.display, line, col, f"terms[{i}]", f"术语“{name}”重复（另见 terms[{seen[name]}]）"))
                 seen.setdefault(name, i)
+    return (loaded.data if not problems else None), sorted(set(problems))
+
+
+def validate_pack(path: Path, case_ids: set[str]) -> tuple[dict | None, list[Problem]]:
+    """A lecture pack: its schema, and every case id it lists must be a valid case."""
+    loaded = load_file(path, _display(path))
+    problems = list(loaded.problems)
+    if loaded.data is not None and not problems:
+        problems += _schema_problems(loaded, PACK_SCHEMA)
+        for i, case_id in enumerate(loaded.data.get("cases") or []):
+            if isinstance(case_id, str) and case_id not in case_ids:
+                line, col = loaded.where(("cases", i))
+                near = difflib.get_close_matches(case_id, sorted(case_ids), n=1)
+                hint = f"是否想写“{near[0]}”？" if near else ""
+                problems.append(Problem(loaded.display, line, col, f"cases[{i}]", f"案例“{case_id}”不存在或没有通过校验。{hint}"))
     return (loaded.data if not problems else None), sorted(set(problems))

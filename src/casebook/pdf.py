@@ -1,0 +1,185 @@
+"""PDF handouts and lecture packs: HTML rendered from the Catalog, printed by WeasyPrint.
+
+`render_html` is pure; `write_pdf` does the printing. Fonts are checked first, so a missing
+CJK font is a clear error instead of tofu boxes or Japanese glyph forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import markdown
+from jinja2 import Environment, PackageLoader
+
+from .catalog import Case
+from .site import COMPLETENESS, EDITIONS, SECTION_TITLES, _value
+from .text import Citations, escape_markdown_html, format_period, gbt7714, human_date, place_chain
+
+FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+FONT_PACKAGE = "fonts-noto-cjk"
+
+
+class PdfError(Exception):
+    """A problem a lecturer can act on, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Pack:
+    title: str
+    lecturer: str
+    cases: tuple[str, ...]
+    edition: str = "student"
+    subtitle: str | None = None
+    date: str | None = None
+    source: str = ""
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("casebook", "templates/pdf"), autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(human_date=human_date)
+    return env
+
+
+@cache
+def stylesheet() -> str:
+    return resources.files("casebook").joinpath("templates/pdf/print.css").read_text(encoding="utf-8")
+
+
+def _case_html(case: Case, teacher: bool) -> str:
+    citations = Citations.for_case(case.data, anchor_prefix=f"{case.id}-")
+
+    def cite_html(text: str) -> str:
+        return re.sub(r'<sup class="cb-cite" id="[^"]*"><a href="(#[^"]*)"[^>]*>(\[\d+\])</a></sup>',
+                      r'<sup class="cite"><a href="\1">\2</a></sup>', citations.replace(text))
+
+    def md(text: str) -> str:
+        return markdown.markdown(cite_html(escape_markdown_html(text)), extensions=["tables"])
+
+    def md_inline(text: str) -> str:
+        return re.sub(r"^<p>|</p>$", "", md(text).strip())
+
+    def reference(ref: dict) -> str:
+        out = html.escape(gbt7714(ref))
+        if ref.get("read_at"):
+            out += f'<br><span class="note">读取处（转载或镜像）：{html.escape(ref["read_at"])}</span>'
+        if ref.get("note"):
+            out += f'<br><span class="note">{html.escape(ref["note"])}</span>'
+        return out
+
+    return _env().get_template("case.html.j2").render(
+        case=case.data,
+        teacher=teacher,
+        place=" › ".join(place_chain(case["location"])),
+        period=format_period(case.get("period")),
+        completeness=COMPLETENESS[case["completeness"]],
+        section_titles=SECTION_TITLES,
+        md=md,
+        md_inline=md_inline,
+        cite=lambda ref_id: cite_html(f"[^{ref_id}]"),
+        value=_value,
+        references=lambda: [(n, r) for n, r in citations.ordered()],
+        reference=reference,
+    )
+
+
+def render_html(cases: list[Case], edition: str = "student", pack: Pack | None = None) -> str:
+    """One handout (one case) or a lecture pack (cover, contents, one case per chapter)."""
+    teacher = edition == "teacher"
+    if pack:
+        title, subject = pack.title, f"讲义合集：{'、'.join(c['title'] for c in cases)}"
+    else:
+        title, subject = cases[0]["title"], cases[0]["summary"].strip()
+    keywords = list(dict.fromkeys(k for c in cases for k in c["keywords"]))
+    dates = sorted(c["meta"]["updated"] for c in cases)
+    return _env().get_template("document.html.j2").render(
+        title=f"{title}（{EDITIONS[edition]}）",
+        subject=re.sub(r"\s+", "", subject),
+        keywords=keywords,
+        created=pack.date if pack and pack.date else dates[-1],
+        modified=pack.date if pack and pack.date else dates[-1],
+        edition_label=EDITIONS[edition],
+        pack=pack,
+        cases=[{"id": c.id, "title": c["title"], "html": _case_html(c, teacher)} for c in cases],
+    )
+
+
+def check_fonts() -> None:
+    """Both CJK faces must be installed: WeasyPrint would otherwise print boxes or another face."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise PdfError(f"无法查询系统字体（fc-list）：{exc}。请安装 Debian 软件包 fontconfig 和 {FONT_PACKAGE}。") from exc
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    missing = [font for font in FONTS if font not in families]
+    if missing:
+        raise PdfError(f"缺少中文字体 {'、'.join(missing)}：请安装 Debian 软件包 {FONT_PACKAGE}（apt-get install {FONT_PACKAGE}），或运行 make setup。")
+
+
+def write_pdf(document_html: str, target: Path) -> None:
+    from weasyprint import CSS, HTML
+
+    check_fonts()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    HTML(string=document_html).write_pdf(partial, stylesheets=[CSS(string=stylesheet())])
+    partial.replace(target)  # atomic: a reader never sees half a PDF
+
+
+def content_hash(document_html: str) -> str:
+    """What a PDF depends on: its HTML, the stylesheet and the renderer's version."""
+    import weasyprint
+
+    digest = hashlib.sha256()
+    for part in (document_html, stylesheet(), weasyprint.__version__):
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()[:20]
+
+
+def cached_pdf(document_html: str, cache_dir: Path) -> tuple[Path, bool]:
+    """The PDF for this HTML from the cache, printing it only if it is not there yet."""
+    path = cache_dir / f"{content_hash(document_html)}.pdf"
+    if path.exists():
+        return path, False
+    write_pdf(document_html, path)
+    return path, True
+
+
+def load_pack(path: Path, catalog) -> Pack:
+    from .validate import validate_pack
+
+    data, problems = validate_pack(path, set(catalog.cases))
+    if problems:
+        raise PdfError("讲义合集有问题：\n" + "\n".join(str(p) for p in problems))
+    return Pack(
+        title=data["title"],
+        lecturer=data["lecturer"],
+        cases=tuple(data["cases"]),
+        edition=data.get("edition", "student"),
+        subtitle=data.get("subtitle"),
+        date=data.get("date"),
+        source=str(path),
+    )
+
+
+def pack_paths(lectures_dir: Path) -> list[Path]:
+    return sorted(lectures_dir.glob("*.yaml")) if lectures_dir.is_dir() else []
+
+
+def site_documents(catalog, packs: dict[str, Pack]) -> dict[str, str]:
+    """Every PDF the site offers, as {path under the site: HTML to print}."""
+    docs = {}
+    for case in catalog.published:
+        for edition in EDITIONS:
+            docs[f"pdf/{case.id}-{edition}.pdf"] = render_html([case], edition)
+    for name, pack in packs.items():
+        for edition in EDITIONS:
+            docs[f"pdf/packs/{name}-{edition}.pdf"] = render_html([catalog.cases[i] for i in pack.cases], edition, pack)
+    return docs

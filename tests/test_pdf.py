@@ -1,0 +1,143 @@
+"""Handouts and packs printed by WeasyPrint, read back with pypdf."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from casebook import CASES_DIR, PROJECT_ROOT
+from casebook.catalog import load_catalog
+from casebook.pdf import PdfError, check_fonts, load_pack, render_html, write_pdf
+
+PACK = PROJECT_ROOT / "docs" / "lectures" / "four-cases.yaml"
+
+
+def require_fonts():
+    try:
+        check_fonts()
+    except PdfError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog([CASES_DIR])[0]
+
+
+@pytest.fixture(scope="module")
+def handouts(catalog, tmp_path_factory):
+    require_fonts()
+    folder = tmp_path_factory.mktemp("pdf")
+    out = {}
+    for edition in ("student", "teacher"):
+        path = folder / f"chaoyang-{edition}.pdf"
+        write_pdf(render_html([catalog.cases["beijing-chaoyang-gongshang-gongzhi"]], edition), path)
+        out[edition] = PdfReader(path)
+    return out
+
+
+def text_of(reader):
+    """All text; lines joined, since a long reference wraps."""
+    return "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+def test_handout_has_title_figure_and_reference(handouts):
+    text = text_of(handouts["student"])
+    assert "北京市朝阳区党政群共商共治" in text
+    assert "1675个" in text
+    assert "决策与信息（下旬刊）, 2015(10)." in text
+    assert re.search(r"第 1 页 / 共 \d+ 页", handouts["student"].pages[0].extract_text())
+
+
+def test_fonts_are_the_embedded_sc_faces(handouts):
+    fonts = set()
+    for page in handouts["teacher"].pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            fonts.add(re.sub(r"^/?[A-Z]{6}\+", "", font["/BaseFont"]))
+    assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC"} <= fonts
+    assert not any("JP" in f or "TC" in f for f in fonts)
+
+
+def test_bookmarks_and_metadata(handouts):
+    reader = handouts["teacher"]
+    titles = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(item.title)
+
+    walk(reader.outline)
+    for heading in ["北京市朝阳区党政群共商共治", "内容提要", "背景", "主要做法", "成效", "问题与挑战", "经验启示", "参考文献"]:
+        assert heading in titles
+    meta = reader.metadata
+    assert meta.title == "北京市朝阳区党政群共商共治（教师版）"
+    assert "问政于民" in meta.subject
+    assert "居民议事厅" in meta["/Keywords"]
+
+
+def test_student_edition_lacks_teacher_only_text(handouts):
+    student, teacher = text_of(handouts["student"]), text_of(handouts["teacher"])
+    for only_teacher in ["教学目标", "案例分析", "讲授要点", "本案例的核心是把民生实事的决定权"]:
+        assert only_teacher in teacher and only_teacher not in student
+    assert "思考题" in student and "党员超过半数" in student
+
+
+def test_pack_contents_lists_the_right_pages(catalog, tmp_path):
+    require_fonts()
+    pack = load_pack(PACK, catalog)
+    path = tmp_path / "pack.pdf"
+    write_pdf(render_html([catalog.cases[i] for i in pack.cases], "student", pack), path)
+    reader = PdfReader(path)
+    assert "党建引领基层治理：四个案例" in reader.pages[0].extract_text()
+    contents = reader.pages[1].extract_text()
+    assert "目录" in contents
+    listed = re.findall(r"\d\. (.+?)\s*\.{3,}\s*(\d+)", contents)
+    assert [title for title, _ in listed] == [catalog.cases[i]["title"] for i in pack.cases]
+    for title, page_number in listed:
+        page_text = reader.pages[int(page_number) - 1].extract_text()
+        assert title in page_text.split("\n", 3)[:3] or page_text.lstrip().startswith(title) or title in page_text[:200]
+    assert re.search(rf"第 {len(reader.pages)} 页 / 共 {len(reader.pages)} 页", reader.pages[-1].extract_text())
+
+
+def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?><fontconfig><dir>' + str(tmp_path) + "</dir></fontconfig>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
+    with pytest.raises(PdfError, match="fonts-noto-cjk"):
+        check_fonts()
+
+
+def test_unknown_case_in_a_pack_names_file_and_line(catalog, tmp_path):
+    bad = tmp_path / "pack.yaml"
+    bad.write_text(PACK.read_text(encoding="utf-8").replace("  - hunan-huayuan-huzhu-wuxing", "  - hunan-huayuan"), encoding="utf-8")
+    with pytest.raises(PdfError) as error:
+        load_pack(bad, catalog)
+    line = next(n for n, l in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if l == "  - hunan-huayuan")
+    assert f"pack.yaml:{line}:5: cases[2]: 案例“hunan-huayuan”不存在" in str(error.value)
+
+
+def test_site_links_pdfs_and_does_not_reprint_unchanged_ones(built_site, tmp_path):
+    from .site_support import build_site
+
+    site = built_site[0]
+    html = (site / "cases/beijing-jiesu-jiban/index.html").read_text(encoding="utf-8")
+    assert 'href="../../pdf/beijing-jiesu-jiban-student.pdf"' in html
+    assert 'href="../../pdf/beijing-jiesu-jiban-teacher.pdf"' in html
+    assert (site / "pdf/packs/four-cases-teacher.pdf").stat().st_size > 10_000
+    handouts = (site / "handouts/index.html").read_text(encoding="utf-8")
+    assert "党建引领基层治理：四个案例" in handouts
+    again = build_site(tmp_path / "again")
+    assert again.returncode == 0
+    assert "新生成 0 份" in again.stderr
