@@ -28,7 +28,7 @@ def test_case_page_has_the_fixed_order_and_readable_anchors(built_site):
     headings = re.findall(r'<h2 id="([^"]+)"', html)
     assert headings == [
         "内容提要", "背景", "主要做法", "成效", "问题与挑战", "经验启示", "成效数据", "实施步骤",
-        "参与主体", "教学使用", "参考文献", "相关案例", "如何引用本案例", "编辑本案例",
+        "参与主体", "教学使用", "参考文献", "相关案例", "讲义下载", "如何引用本案例", "编辑本案例",
     ]
     assert 'class="cb-card"' in html and html.index("cb-card") < html.index('id="内容提要"')
     assert "cases/beijing-chaoyang-gongshang-gongzhi.yaml" in html
