@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,14 @@ def cmd_validate(args) -> int:
         for p in missing:
             print(f"{p}: 文件或目录不存在", file=sys.stderr)
         return 2
-    result = validate_paths(paths)
+    # Files are checked among their neighbours, so that related ids and duplicates are judged
+    # against the whole collection; only the named files' problems are reported.
+    named = {p.resolve() for p in paths if p.is_file()}
+    context = sorted({p.parent if p.is_file() else p for p in paths})
+    result = validate_paths(context)
+    if named:
+        result.files = [f for f in result.files if f.path.resolve() in named]
+        result.problems = [p for p in result.problems if Path(p.file).resolve() in named]
     problems = list(result.problems)
     checked = len(result.files)
     if not args.paths:  # the default run checks the glossary too
@@ -50,11 +58,31 @@ def find_adcode(province: str | None, city: str | None, county: str | None) -> s
     return None
 
 
+def _ask(args) -> None:
+    """Ask for what the flags did not give, when a person is at the terminal."""
+    if not sys.stdin.isatty():
+        return
+    questions = [
+        ("title", "案例标题"),
+        ("province", "省级名称（如 广东省）"),
+        ("city", "地级名称（如 广州市；直辖市可留空）"),
+        ("county", "县级名称（如 越秀区；市级案例留空）"),
+        ("level", "层级（小区 / 社区（村） / 街道（乡镇） / 县（区） / 市 / 省）"),
+    ]
+    for name, prompt in questions:
+        if getattr(args, name) is None:
+            setattr(args, name, input(f"{prompt}：").strip() or None)
+
+
 def cmd_new(args) -> int:
     target = Path(args.dir) / f"{args.id}.yaml"
     if target.exists():
         print(f"{target}: 文件已存在，不会覆盖。要修改已有案例请直接编辑该文件。", file=sys.stderr)
         return 1
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id):
+        print(f"编号“{args.id}”不合规：只能用小写字母、数字和单个连字符，如 guangzhou-liurong-elevators", file=sys.stderr)
+        return 2
+    _ask(args)
     levels = [t.term for t in vocabularies()["levels"].terms]
     if args.level and args.level not in levels:
         print(f"层级“{args.level}”不在词表中，可选：{'、'.join(levels)}", file=sys.stderr)
@@ -117,6 +145,24 @@ def cmd_pdf(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from .catalog import load_catalog
+    from .export import export_files
+
+    catalog, result = load_catalog([CASES_DIR])
+    if result.problems:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        print("有案例没有通过校验，没有导出。", file=sys.stderr)
+        return 1
+    folder = Path(args.output)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in export_files(catalog).items():
+        (folder / name).write_text(text, encoding="utf-8")
+        print(f"已写出 {folder / name}")
+    return 0
+
+
 def _mkdocs(*args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=PROJECT_ROOT)
 
@@ -157,6 +203,10 @@ def parser() -> argparse.ArgumentParser:
     pdf.add_argument("--edition", choices=["student", "teacher"], help="student 学员版（默认）或 teacher 教师版")
     pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集）或目录（多个案例），默认 build/pdf/")
     pdf.set_defaults(func=cmd_pdf)
+
+    e = sub.add_parser("export", help="导出 cases.json、cases.csv 和字段说明 codebook.csv / export the data")
+    e.add_argument("-o", "--output", default="build/data", help="输出目录，默认 build/data/")
+    e.set_defaults(func=cmd_export)
 
     s = sub.add_parser("serve", help="本地预览 / preview at http://127.0.0.1:8000")
     s.add_argument("-a", "--addr", default="127.0.0.1:8000")

@@ -61,8 +61,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_files(self, files, config):
         pdfs = self._pdfs(config) if self.config.pdf else {}
+        guide = Path(config.config_file_path).parent / "CONTRIBUTING.md"
         generated = render_site(
-            self.catalog, self.glossary, directory_urls=config.use_directory_urls, pdfs=set(pdfs), packs=self.packs
+            self.catalog,
+            self.glossary,
+            directory_urls=config.use_directory_urls,
+            pdfs=set(pdfs),
+            packs=self.packs,
+            contributing=guide.read_text(encoding="utf-8") if guide.exists() else None,
         )
         for path, content in generated.items():
             self._replace(files, File.generated(config, path, content=content))

@@ -108,3 +108,59 @@ class RegionTable:
 def regions(schema_dir: Path = SCHEMA_DIR) -> RegionTable:
     doc = yaml.safe_load((schema_dir / "regions.yaml").read_text(encoding="utf-8"))
     return RegionTable(doc["source"], doc["year"], {str(k): v for k, v in doc["regions"].items()})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the case schema, as the reference page and the codebook describe it."""
+
+    path: str  # e.g. location.adcode, outcomes[].ref
+    type: str  # JSON type, or "array of object" …
+    required: bool
+    title: str
+    description: str
+    terms: tuple[str, ...] = ()  # allowed values (vocabulary or enum)
+    vocabulary: str | None = None  # vocab file stem when the terms come from one
+
+
+def _resolve(node: dict, root: dict, schema_dir: Path) -> tuple[dict, str | None]:
+    """Follow a $ref to #/$defs/… or to a vocabulary file, keeping the referring node's own words."""
+    ref = node.get("$ref")
+    if not ref:
+        return node, None
+    if ref.startswith("#/"):
+        target = root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        return {**target, **{k: v for k, v in node.items() if k != "$ref"}}, None
+    target = _read_json(schema_dir / ref)
+    return {**target, **{k: v for k, v in node.items() if k != "$ref"}}, Path(ref).stem
+
+
+def schema_fields(name: str = CASE_SCHEMA, schema_dir: Path = SCHEMA_DIR) -> list[Field]:
+    """Every field of a schema in document order, nested objects and list items included."""
+    root = read_schema(name, schema_dir)
+    out: list[Field] = []
+
+    def walk(node: dict, prefix: str, required: set):
+        for key, child in node.get("properties", {}).items():
+            child, vocab = _resolve(child, root, schema_dir)
+            path = f"{prefix}{key}"
+            kind = child.get("type", "string" if ("enum" in child or "oneOf" in child) else "")
+            item = None
+            if kind == "array":
+                item, item_vocab = _resolve(child.get("items", {}), root, schema_dir)
+                vocab = vocab or item_vocab
+                kind = f"array of {item.get('type', 'string')}"
+            source = item if item is not None else child
+            terms = tuple(alt["const"] for alt in source.get("oneOf", []) if "const" in alt) or tuple(
+                str(v) for v in source.get("enum", [])
+            )
+            out.append(Field(path, kind, key in required, child.get("title", ""), child.get("description", ""), terms, vocab))
+            if child.get("type") == "object":
+                walk(child, path + ".", set(child.get("required", [])))
+            if item is not None and item.get("type") == "object":
+                walk(item, path + "[].", set(item.get("required", [])))
+
+    walk(root, "", set(root.get("required", [])))
+    return out

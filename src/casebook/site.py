@@ -13,7 +13,8 @@ from functools import cache
 from jinja2 import Environment, PackageLoader
 
 from .catalog import Case, Catalog
-from .schema import vocabularies
+from .export import codebook_rows, export_files
+from .schema import schema_fields, vocabularies
 from .text import (
     SECTION_KEYS,
     Citations,
@@ -256,12 +257,40 @@ def render_handouts(catalog: Catalog, packs: dict, pdfs: set[str]) -> str:
     return _env().get_template("handouts.md.j2").render(cases=rows, packs=pack_rows, editions=EDITIONS)
 
 
+_TYPES = {
+    "string": "文字", "integer": "整数", "number": "数字", "boolean": "真假值", "object": "映射",
+    "array of string": "文字列表", "array of object": "映射列表",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_schema_reference() -> str:
+    return _env().get_template("schema.md.j2").render(
+        fields=schema_fields(), vocabularies=vocabularies(), types=_TYPES, cell=_cell
+    )
+
+
+def render_data_page() -> str:
+    return _env().get_template("data.md.j2").render(codebook=codebook_rows(), cell=_cell)
+
+
 def render_site(
-    catalog: Catalog, glossary: dict, directory_urls: bool = True, pdfs: set[str] = frozenset(), packs: dict | None = None
+    catalog: Catalog,
+    glossary: dict,
+    directory_urls: bool = True,
+    pdfs: set[str] = frozenset(),
+    packs: dict | None = None,
+    contributing: str | None = None,
 ) -> dict[str, str]:
     """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
     marker = GlossaryMarker(glossary["terms"])
     files = {
+        "schema.md": render_schema_reference(),
+        "data.md": render_data_page(),
+        **{f"data/{name}": text for name, text in export_files(catalog).items()},
         "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
         "glossary.md": render_glossary(glossary),
@@ -270,6 +299,8 @@ def render_site(
     }
     for page_name in FACETS:
         files[page_name] = render_facet(page_name, catalog)
+    if contributing:
+        files["contribute.md"] = contributing
     for case in catalog.published:
         files[f"cases/{case.id}.md"] = render_case(case, catalog, marker, pdfs)
     files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)

@@ -1,0 +1,85 @@
+"""Data export: every published case as JSON and as CSV, with a codebook generated from the schema.
+
+CSV cells: text, numbers and booleans as they are; a list of short texts (keywords, themes …)
+joined with a line break; a list of objects (actors, outcomes, references …) as a JSON array.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .catalog import Catalog
+from .schema import Field, schema_fields
+
+LIST_JOIN = "\n"
+
+
+def csv_fields() -> list[Field]:
+    """One column per field that is not itself an object and not inside a list."""
+    return [f for f in schema_fields() if "[]" not in f.path and f.type != "object"]
+
+
+def _get(record: dict, path: str):
+    value = record
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _cell(value, field: Field) -> str:
+    if value is None:
+        return ""
+    if field.type == "array of object":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list):
+        return LIST_JOIN.join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _join_rule(field: Field) -> str:
+    if field.type == "array of object":
+        return "JSON 数组"
+    if field.type.startswith("array"):
+        return "各项之间用换行分隔"
+    return ""
+
+
+def codebook_rows() -> list[dict]:
+    return [
+        {
+            "column": f.path,
+            "title": f.title,
+            "type": f.type,
+            "required": "是" if f.required else "否",
+            "join": _join_rule(f),
+            "allowed": "、".join(f.terms),
+            "description": f.description,
+        }
+        for f in csv_fields()
+    ]
+
+
+def _csv(rows: list[dict] | list[list], header: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def export_files(catalog: Catalog) -> dict[str, str]:
+    """{file name: text} for cases.json, cases.csv and codebook.csv. Deterministic for the same input."""
+    cases = catalog.published
+    fields = csv_fields()
+    book = codebook_rows()
+    return {
+        "cases.json": json.dumps([c.data for c in cases], ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        "cases.csv": _csv([[_cell(_get(c.data, f.path), f) for f in fields] for c in cases], [f.path for f in fields]),
+        "codebook.csv": _csv([list(r.values()) for r in book], list(book[0])),
+    }
