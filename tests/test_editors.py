@@ -133,3 +133,34 @@ def test_validating_one_file_judges_it_among_all_cases(capsys):
     # related ids point at other files; checking one file alone must not call them missing
     assert main(["validate", str(CASES_DIR / "beijing-chaoyang-gongshang-gongzhi.yaml")]) == 0
     assert "检查了 1 个文件" in capsys.readouterr().out
+
+
+def test_every_case_file_is_formatted():
+    assert main(["fmt", "--check", str(CASES_DIR)]) == 0
+
+
+def test_fmt_orders_keys_keeps_comments_and_data(tmp_path, capsys):
+    from casebook.loader import load_file
+
+    source = (PROJECT_ROOT / "tests/fixtures/minimal-case.yaml").read_text(encoding="utf-8")
+    messy = source.replace("title: 测试用最小案例\n", "").replace("status: published\n", "status: 'published'  # 保留这条注释\ntitle: 测试用最小案例\n")
+    messy = messy.replace('  start: "2016"', "  start: '2016'")
+    path = tmp_path / "minimal-case.yaml"
+    path.write_text(messy, encoding="utf-8")
+    before = load_file(path).data
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == messy  # check mode writes nothing
+    assert main(["fmt", str(path)]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"status: published +# 保留这条注释", text)
+    assert text.index("title:") < text.index("summary:") < text.index("status:")
+    assert '  start: "2016"' in text
+    assert load_file(path).data == before
+    assert main(["fmt", "--check", str(path)]) == 0  # idempotent
+
+
+def test_fmt_never_touches_a_file_it_cannot_read(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: broken\ntitle: [未闭合\n", encoding="utf-8")
+    assert main(["fmt", str(path)]) == 2
+    assert path.read_text(encoding="utf-8") == "id: broken\ntitle: [未闭合\n"

@@ -163,6 +163,25 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_fmt(args) -> int:
+    from .fmt import FormatError, format_file
+    from .validate import _case_files, _display
+
+    changed, failed = [], 0
+    for path in _case_files([Path(p) for p in args.paths] or [CASES_DIR]):
+        try:
+            if format_file(path, check=args.check):
+                changed.append(path)
+        except (FormatError, OSError, UnicodeDecodeError) as exc:
+            print(f"{_display(path)}: {exc}", file=sys.stderr)
+            failed += 1
+    for path in changed:
+        print(f"{_display(path)}: {'格式需要整理（运行 casebook fmt）' if args.check else '已整理'}")
+    if failed:
+        return 2
+    return 1 if args.check and changed else 0
+
+
 def _mkdocs(*args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=PROJECT_ROOT)
 
@@ -203,6 +222,11 @@ def parser() -> argparse.ArgumentParser:
     pdf.add_argument("--edition", choices=["student", "teacher"], help="student 学员版（默认）或 teacher 教师版")
     pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集）或目录（多个案例），默认 build/pdf/")
     pdf.set_defaults(func=cmd_pdf)
+
+    f = sub.add_parser("fmt", help="统一案例文件的字段顺序和引号，保留注释 / normalise case files")
+    f.add_argument("paths", nargs="*", help="文件或目录，默认 cases/")
+    f.add_argument("--check", action="store_true", help="只检查不修改；需要整理时退出码为 1")
+    f.set_defaults(func=cmd_fmt)
 
     e = sub.add_parser("export", help="导出 cases.json、cases.csv 和字段说明 codebook.csv / export the data")
     e.add_argument("-o", "--output", default="build/data", help="输出目录，默认 build/data/")
