@@ -40,7 +40,7 @@ validate: setup
 	$(BIN)/casebook validate
 
 build: setup
-	$(BIN)/mkdocs build --strict
+	$(BIN)/casebook build
 
 clean:
 	rm -rf site build .pytest_cache

@@ -14,7 +14,12 @@ class CaseDir:
     def __init__(self, root: Path):
         self.root = root
         self.write("minimal-case", MINIMAL)
-        other = MINIMAL.replace("id: minimal-case", "id: other-case").replace("related: [other-case]", "related: []")
+        other = (
+            MINIMAL.replace("id: minimal-case", "id: other-case")
+            .replace("related: [other-case]", "related: []")
+            .replace("title: 测试用最小案例", "title: 另一个测试案例")
+            .replace("aliases: [测试别名]", "aliases: [另一个别名]")
+        )
         self.write("other-case", other)
 
     def write(self, name: str, text: str | bytes) -> Path:
@@ -29,6 +34,8 @@ class CaseDir:
         """A copy of the minimal case with one substitution (old must occur)."""
         assert old in MINIMAL, old
         text = MINIMAL.replace(old, new, 1).replace("id: minimal-case", f"id: {name}", 1)
+        # its own title, so that it is not also reported as a second copy of the minimal case
+        text = text.replace("title: 测试用最小案例", f"title: 变体 {name}", 1).replace("aliases: [测试别名]", "aliases: []", 1)
         return self.write(name, text)
 
 

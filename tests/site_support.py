@@ -62,3 +62,18 @@ def require_browser():
 
 def have(command: str) -> bool:
     return shutil.which(command) is not None
+
+
+def config_with_cases(folder: Path, cases: Path) -> Path:
+    """A copy of mkdocs.yml, written in folder, that builds the site from another cases folder."""
+    text = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs", f"docs_dir: {PROJECT_ROOT / 'docs'}")
+    text = text.replace(
+        "  - casebook:\n",
+        f"  - casebook:\n      cases_dir: {cases}\n      schemas_dir: {PROJECT_ROOT / 'schemas'}\n"
+        f"      lectures_dir: {folder / 'no-lectures'}\n      cache_dir: {PROJECT_ROOT / '.cache' / 'pdf'}\n"
+        f"      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n",
+    )
+    config = folder / "mkdocs.yml"
+    config.write_text(text, encoding="utf-8")
+    return config

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -172,6 +173,44 @@ def test_offline_build_works_from_disk_with_search(page, offline_site):
     page.goto((offline_site / "browse.html").as_uri())
     page.wait_for_selector(".cb-results li")
     assert page.locator(".cb-results li").count() == 9
+
+
+@pytest.fixture(scope="module")
+def hostile_site_url(tmp_path_factory):
+    from .conftest import CaseDir, FIXTURES
+    from .site_support import config_with_cases, serve
+
+    folder = tmp_path_factory.mktemp("hostile-site")
+    (folder / "cases").mkdir()
+    CaseDir(folder / "cases")  # the two minimal cases …
+    (folder / "cases" / "hostile-valid-case.yaml").write_text(
+        (FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )  # … and a valid record full of markup
+    result = build_site(folder / "site", config=config_with_cases(folder, folder / "cases"))
+    assert result.returncode == 0, result.stderr
+    url, stop = serve(folder / "site")
+    yield url
+    stop()
+
+
+def test_hostile_but_valid_records_run_no_script(page, hostile_site_url):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for path in ["cases/hostile-valid-case/", "", "browse/", "compare/?ids=hostile-valid-case,minimal-case", "themes/"]:
+        page.goto(hostile_site_url + path)
+        page.wait_for_load_state("networkidle")
+        for link in page.locator("article a").all():
+            href = link.get_attribute("href") or ""
+            assert not href.lower().startswith(("javascript:", "data:")), href
+        page.locator("article").hover()
+        assert page.evaluate("window.__pwned") is None, path
+    html = page.goto(hostile_site_url + "cases/hostile-valid-case/").text()
+    article = html[html.index("<article") : html.index("</article>")]
+    for bad in ["<script", "<iframe", "<form", "<style", "<svg", "<img"]:
+        assert bad not in article.lower(), bad
+    assert not re.search(r"<[a-z][^>]*\son\w+\s*=", article, re.I)  # no event handler in any tag
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;提要" in article  # shown as text, not run
+    assert dialogs == []
 
 
 def test_no_request_leaves_the_host(requests_seen, site_url):

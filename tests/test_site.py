@@ -9,7 +9,7 @@ import shutil
 from casebook import CASES_DIR, PROJECT_ROOT
 
 from .conftest import FIXTURES  # noqa: F401
-from .site_support import build_site
+from .site_support import build_site, config_with_cases
 
 CHAOYANG = "cases/beijing-chaoyang-gongshang-gongzhi/index.html"
 
@@ -113,12 +113,7 @@ def test_invalid_record_stops_the_build_with_the_validators_message(tmp_path):
     shutil.copytree(CASES_DIR, cases)
     broken = cases / "ninghai-micro-power-list.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("level: 县（区）", "level: 县区"), encoding="utf-8")
-    config = tmp_path / "mkdocs.yml"
-    text = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("docs_dir: docs", f"docs_dir: {PROJECT_ROOT / 'docs'}")
-    text = text.replace("  - casebook\n", f"  - casebook:\n      cases_dir: {cases}\n      schemas_dir: {PROJECT_ROOT / 'schemas'}\n")
-    config.write_text(text, encoding="utf-8")
-    result = build_site(tmp_path / "site", config=config)
+    result = build_site(tmp_path / "site", config=config_with_cases(tmp_path, cases))
     assert result.returncode != 0
     assert "ninghai-micro-power-list.yaml:" in result.stderr and "level" in result.stderr
     assert "不是词表《层级》中的术语" in result.stderr

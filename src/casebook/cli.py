@@ -182,12 +182,44 @@ def cmd_fmt(args) -> int:
     return 1 if args.check and changed else 0
 
 
+def cmd_linkcheck(args) -> int:
+    from .linkcheck import check, links
+
+    result = validate_paths([Path(p) for p in args.paths] or [CASES_DIR])
+    found = links(result.files)
+    dead = check(found, timeout=args.timeout)
+    for link, reason in dead:
+        print(f"{link.where}: {reason}: {link.url}")
+    print(f"检查了 {len({l.url for l in found})} 个网址，{len({l.url for l, _ in dead})} 个无法访问。")
+    return 1 if dead else 0
+
+
 def _mkdocs(*args: str) -> int:
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=PROJECT_ROOT)
 
 
 def cmd_build(args) -> int:
-    return _mkdocs("build", "--strict", *(["-d", args.site_dir] if args.site_dir else []))
+    """Build into a fresh folder beside the target and swap it in only when the build succeeded,
+    so a failed build leaves the previous site untouched."""
+    import shutil
+    import tempfile
+
+    target = (PROJECT_ROOT / (args.site_dir or "site")).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    status = _mkdocs("build", "--strict", "-d", str(fresh), *(["-f", args.config] if args.config else []))
+    if status != 0:
+        shutil.rmtree(fresh, ignore_errors=True)
+        print(f"构建失败，{target} 保持原样。", file=sys.stderr)
+        return status
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    print(f"网站已构建到 {target}")
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -214,6 +246,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="构建网站（严格模式）/ build the site (strict)")
     b.add_argument("-d", "--site-dir", help="输出目录，默认 site/")
+    b.add_argument("-f", "--config", help="MkDocs 配置文件，默认 mkdocs.yml")
     b.set_defaults(func=cmd_build)
 
     pdf = sub.add_parser("pdf", help="生成讲义 PDF / make handout PDFs")
@@ -227,6 +260,11 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("paths", nargs="*", help="文件或目录，默认 cases/")
     f.add_argument("--check", action="store_true", help="只检查不修改；需要整理时退出码为 1")
     f.set_defaults(func=cmd_fmt)
+
+    lc = sub.add_parser("linkcheck", help="检查参考文献网址是否还能访问（需要联网）/ check reference URLs")
+    lc.add_argument("paths", nargs="*", help="文件或目录，默认 cases/")
+    lc.add_argument("--timeout", type=float, default=10.0, help="每个网址的超时秒数")
+    lc.set_defaults(func=cmd_linkcheck)
 
     e = sub.add_parser("export", help="导出 cases.json、cases.csv 和字段说明 codebook.csv / export the data")
     e.add_argument("-o", "--output", default="build/data", help="输出目录，默认 build/data/")

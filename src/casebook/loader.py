@@ -147,9 +147,10 @@ def _decode(raw: bytes, loaded: Loaded) -> str | None:
 
 
 def load_text(text: str, loaded: Loaded) -> Loaded:
-    loader = _Loader(text)
-    loader.alias_marks = []
+    loader = None
     try:
+        loader = _Loader(text)  # the reader already rejects control characters here
+        loader.alias_marks = []
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -169,7 +170,8 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "嵌套层数过多，无法读取"))
         return loaded
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件为空（或只有注释）"))
         return loaded

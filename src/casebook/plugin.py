@@ -17,6 +17,7 @@ log = logging.getLogger("mkdocs.plugins.casebook")
 
 from .catalog import load_catalog
 from .pdf import PdfError, cached_pdf, load_pack, pack_paths, site_documents
+from .sanitize import sanitize
 from .schema import GLOSSARY
 from .site import merge_single_han_tokens, render_site, search_words
 from .validate import validate_glossary
@@ -28,6 +29,7 @@ class CasebookConfig(Config):
     lectures_dir = config_options.Type(str, default="docs/lectures")
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
     cache_dir = config_options.Type(str, default=".cache/pdf")
+    contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -61,7 +63,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_files(self, files, config):
         pdfs = self._pdfs(config) if self.config.pdf else {}
-        guide = Path(config.config_file_path).parent / "CONTRIBUTING.md"
+        guide = Path(config.config_file_path).parent / self.config.contributing
         generated = render_site(
             self.catalog,
             self.glossary,
@@ -95,6 +97,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(str(exc)) from exc
         log.info(f"讲义 PDF：新生成 {made} 份，{len(out) - made} 份未变（沿用缓存）")
         return out
+
+    def on_page_content(self, html, page, config, files):
+        return sanitize(html)
 
     def on_serve(self, server, config, builder):
         # Editing a case file, the glossary or a vocabulary rebuilds and reloads the preview.

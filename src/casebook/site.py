@@ -51,6 +51,7 @@ def _env() -> Environment:
         autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
     )
     env.globals.update(anchor=anchor, human_date=human_date, completeness=COMPLETENESS, strip=strip_citations)
+    env.filters["t"] = escape_markdown_html  # names and titles from records: text, never markup
     return env
 
 

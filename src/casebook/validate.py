@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from .loader import Loaded, load_file
@@ -134,6 +136,15 @@ def _strings(value, path=()):
     elif isinstance(value, list):
         for i, v in enumerate(value):
             yield from _strings(v, path + (i,))
+
+
+def _dig(value, *keys):
+    """value[k1][k2]… or None, whatever the shapes on the way."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
 
 
 def _dicts(value) -> list[dict]:
@@ -275,17 +286,68 @@ def validate_paths(paths: list[Path]) -> Result:
         except (TypeError, AttributeError, KeyError, ValueError) as exc:
             # The schema has already said what is malformed; never let a rule crash the run.
             result.problems.append(Problem(loaded.display, 1, 1, "", f"无法完成交叉检查：{exc}"))
-    result.problems.extend(_collection_problems(files))
+    result.problems.extend(_collection_problems(files, {p.file for p in result.problems}))
     result.problems = sorted(set(result.problems))
     return result
 
 
-def _collection_problems(files: list[Loaded]) -> list[Problem]:
-    """Rules across files: unique ids and related ids that exist."""
+def _same_name_key(name: str) -> str:
+    """A name with width, punctuation, spacing, case and Traditional forms normalised away."""
+    text = _to_simplified(unicodedata.normalize("NFKC", name)).lower()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def _duplicate_problems(files: list[Loaded], broken: set[str]) -> list[Problem]:
+    """A second file for a case that already exists under another id: its title is another case's
+    title or alias once width, punctuation and Traditional/Simplified forms are normalised.
+
+    The file kept is the one without other problems, then the one created first, then by name.
+    """
+
+    def seniority(loaded: Loaded):
+        return (loaded.display in broken, str(_dig(loaded.data, "meta", "created")), loaded.display)
+
+    names: dict[str, tuple[Loaded, str]] = {}  # normalised name -> (file, what it is there)
+    for loaded in sorted(files, key=seniority):
+        data = loaded.data or {}
+        entries = [("标题", data.get("title"))]
+        aliases = data.get("aliases")
+        entries += [("别名", a) for a in aliases] if isinstance(aliases, list) else []
+        for what, name in entries:
+            if isinstance(name, str) and _same_name_key(name):
+                names.setdefault(_same_name_key(name), (loaded, f"{what}“{name}”"))
     problems = []
-    owners: dict[str, Loaded] = {}
     for loaded in files:
-        rid = loaded.data.get("id") if loaded.data else None
+        title = (loaded.data or {}).get("title")
+        if not isinstance(title, str) or not _same_name_key(title):
+            continue
+        owner, what = names[_same_name_key(title)]
+        if owner is not loaded:
+            line, col = loaded.where(("title",))
+            problems.append(Problem(loaded.display, line, col, "title",
+                                    f"标题与 {owner.display} 的{what}实为同一名称（已忽略全角半角、标点和繁简差异），疑为重复案例；请改为补充那个文件"))
+    return problems
+
+
+def _collection_problems(files: list[Loaded], broken: set[str]) -> list[Problem]:
+    """Rules across files: unique ids, no case twice under two ids, related ids that exist."""
+    problems = _duplicate_problems(files, broken)
+    owners: dict[str, Loaded] = {}
+    # the file named after the id owns it; then the one without other problems; then the older one
+    ranked = sorted(files, key=lambda f: (_dig(f.data, "id") != f.path.stem, f.display in broken, str(_dig(f.data, "meta", "created")), f.display))
+    for loaded in ranked:
+        rid = _dig(loaded.data, "id")
         if not isinstance(rid, str):
             continue
         if rid in owners:
@@ -294,7 +356,7 @@ def _collection_problems(files: list[Loaded]) -> list[Problem]:
         else:
             owners[rid] = loaded
     for loaded in files:
-        related = loaded.data.get("related") if loaded.data else None
+        related = _dig(loaded.data, "related")
         if not isinstance(related, list):
             continue
         for i, other in enumerate(related):
@@ -331,7 +393,8 @@ def validate_pack(path: Path, case_ids: set[str]) -> tuple[dict | None, list[Pro
     problems = list(loaded.problems)
     if loaded.data is not None and not problems:
         problems += _schema_problems(loaded, PACK_SCHEMA)
-        for i, case_id in enumerate(loaded.data.get("cases") or []):
+        listed = loaded.data.get("cases")
+        for i, case_id in enumerate(listed if isinstance(listed, list) else []):
             if isinstance(case_id, str) and case_id not in case_ids:
                 line, col = loaded.where(("cases", i))
                 near = difflib.get_close_matches(case_id, sorted(case_ids), n=1)
