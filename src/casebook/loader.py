@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .problems import Problem
+from .problems import Problem, format_path
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 40
@@ -26,20 +26,31 @@ _SCALAR_TAGS = {
 }
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without implicit timestamps (dates stay strings, as the schema expects)
-    that notes where aliases are used, so that they can be refused before anything expands."""
+# LibYAML's parser (bundled with PyYAML's wheels) is several times faster than the pure-Python one.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self.alias_marks.append(self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+
+class _Loader(_Base):
+    """The safe loader without implicit timestamps: dates stay strings, as the schema expects."""
 
 
 _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+MAX_FLOW_DEPTH = MAX_DEPTH
+
+
+def _flow_depth(text: str) -> int:
+    """How deep [ and { nest (quotes ignored): refused before the parser recurses into it."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 @dataclass
@@ -66,6 +77,13 @@ class Loaded:
         return self.positions.get((), (1, 1))
 
 
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
+
+
 def _mark(node_or_mark) -> tuple[int, int]:
     mark = getattr(node_or_mark, "start_mark", node_or_mark)
     return mark.line + 1, mark.column + 1
@@ -76,16 +94,16 @@ class _Builder:
         self.loaded = loaded
         self.loader = loader
         self.seen: set[int] = set()
+        self.aliases: list[tuple[tuple[int, int], tuple]] = []  # where a node is used a second time
 
     def problem(self, pos, path, message):
-        from .problems import format_path
-
         self.loaded.problems.append(Problem(self.loaded.display, pos[0], pos[1], format_path(path), message))
 
-    def build(self, node, path: tuple, depth: int = 0):
+    def build(self, node, path: tuple, depth: int = 0, used_at: tuple[int, int] | None = None):
         pos = _mark(node)
         if id(node) in self.seen:
-            return None  # an alias: reported where it is used, never expanded
+            self.aliases.append((used_at or pos, path))
+            return None  # an alias: never expanded
         self.seen.add(id(node))
         self.loaded.positions[path] = pos
         if depth > MAX_DEPTH:
@@ -102,7 +120,7 @@ class _Builder:
                     self.problem(key_pos, path, "字段名必须是简单的文字（不支持合并键 << 或复杂键）")
                     continue
                 key = key_node.value
-                if key_node.tag != "tag:yaml.org,2002:str" and key_node.style is None:
+                if key_node.tag != "tag:yaml.org,2002:str":
                     # e.g. `2014:` or `yes:` would silently become a number or boolean
                     self.problem(key_pos, path + (key,), f"字段名“{key}”必须是文字")
                     continue
@@ -111,13 +129,13 @@ class _Builder:
                     self.problem(key_pos, path + (key,), f"字段“{key}”重复（第一次出现在第 {first[0]} 行）")
                     continue
                 self.loaded.key_positions[path + (key,)] = key_pos
-                out[key] = self.build(value_node, path + (key,), depth + 1)
+                out[key] = self.build(value_node, path + (key,), depth + 1, used_at=key_pos)
             return out
         if isinstance(node, yaml.SequenceNode):
             if node.tag != "tag:yaml.org,2002:seq":
                 self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}，只能写普通的列表")
                 return None
-            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+            return [self.build(item, path + (i,), depth + 1, used_at=pos) for i, item in enumerate(node.value)]
         if node.tag not in _SCALAR_TAGS:
             self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}（出于安全，只接受文字、数字、真假值和空值）")
             return None
@@ -147,15 +165,19 @@ def _decode(raw: bytes, loaded: Loaded) -> str | None:
 
 
 def load_text(text: str, loaded: Loaded) -> Loaded:
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"嵌套层数超过 {MAX_FLOW_DEPTH} 层"))
+        return loaded
     loader = None
     try:
         loader = _Loader(text)  # the reader already rejects control characters here
-        loader.alias_marks = []
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = _mark(mark) if mark else (1, 1)
         reason = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
+        if mark and _char_at(text, mark) == "\t":
+            reason = "found character '\\t' that cannot start any token"
         loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{_zh_yaml(reason)}"))
         return loaded
     except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
@@ -175,14 +197,15 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
     if node is None:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件为空（或只有注释）"))
         return loaded
-    if loader.alias_marks:
-        line, column = _mark(loader.alias_marks[0])
-        count = len(loader.alias_marks)
+    builder = _Builder(loaded, loader)
+    data = builder.build(node, ())
+    if builder.aliases:
+        (line, column), path = builder.aliases[0]
+        count = len(builder.aliases)
         more = f"（本文件共 {count} 处）" if count > 1 else ""
         loaded.problems.append(
-            Problem(loaded.display, line, column, "", f"不允许使用 YAML 锚点和别名（&name / *name），请直接写出内容{more}")
+            Problem(loaded.display, line, column, format_path(path), f"不允许使用 YAML 锚点和别名（&name / *name），请直接写出内容{more}")
         )
-    data = _Builder(loaded, loader).build(node, ())
     if not isinstance(data, dict) and not loaded.problems:
         line, column = _mark(node)
         loaded.problems.append(Problem(loaded.display, line, column, "", "文件顶层应是“字段: 值”的映射，而不是列表或单个值"))
