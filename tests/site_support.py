@@ -68,11 +68,12 @@ def config_with_cases(folder: Path, cases: Path) -> Path:
     """A copy of mkdocs.yml, written in folder, that builds the site from another cases folder."""
     text = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: docs", f"docs_dir: {PROJECT_ROOT / 'docs'}")
+    text = text.replace("cases_dir: !ENV [CASEBOOK_CASES, cases]", f"cases_dir: {cases}")
+    text = text.replace("lectures_dir: !ENV [CASEBOOK_LECTURES, docs/lectures]", f"lectures_dir: {folder / 'no-lectures'}")
     text = text.replace(
-        "  - casebook:\n",
-        f"  - casebook:\n      cases_dir: {cases}\n      schemas_dir: {PROJECT_ROOT / 'schemas'}\n"
-        f"      lectures_dir: {folder / 'no-lectures'}\n      cache_dir: {PROJECT_ROOT / '.cache' / 'pdf'}\n"
-        f"      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n",
+        "      pdf: !ENV",
+        f"      schemas_dir: {PROJECT_ROOT / 'schemas'}\n      cache_dir: {PROJECT_ROOT / '.cache'}\n"
+        f"      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n      pdf: !ENV",
     )
     config = folder / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")

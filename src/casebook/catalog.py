@@ -69,8 +69,8 @@ class Catalog:
         return [c for c in self.cases.values() if c["status"] == "published"]
 
 
-def load_catalog(paths: list[Path]) -> tuple[Catalog, Result]:
+def load_catalog(paths: list[Path], cache=None) -> tuple[Catalog, Result]:
     """load → validate → catalog. The Catalog holds only records without problems."""
-    result = validate_paths(paths)
+    result = validate_paths(paths, cache)
     cases = [Case(f.data["id"], f.data, f.display) for f in result.valid]
     return Catalog.from_cases(cases), result

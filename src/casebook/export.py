@@ -79,7 +79,8 @@ def export_files(catalog: Catalog) -> dict[str, str]:
     fields = csv_fields()
     book = codebook_rows()
     return {
-        "cases.json": json.dumps([c.data for c in cases], ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        # one case per line: compact, and a change to one case is one changed line in a diff
+        "cases.json": "[\n" + ",\n".join(json.dumps(c.data, ensure_ascii=False, sort_keys=True) for c in cases) + "\n]\n",
         "cases.csv": _csv([[_cell(_get(c.data, f.path), f) for f in fields] for c in cases], [f.path for f in fields]),
         "codebook.csv": _csv([list(r.values()) for r in book], list(book[0])),
     }

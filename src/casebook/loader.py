@@ -139,6 +139,8 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}（出于安全，只接受文字、数字、真假值和空值）")
             return None
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # the common case, without the constructor's bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:

@@ -3,6 +3,7 @@ pages to MkDocs in memory. Nothing generated is written to docs/ or committed.""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from pathlib import Path
@@ -15,6 +16,7 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
+from .cache import FileCache
 from .catalog import load_catalog
 from .pdf import PdfError, cached_pdf, load_pack, pack_paths, site_documents
 from .sanitize import sanitize
@@ -28,7 +30,7 @@ class CasebookConfig(Config):
     schemas_dir = config_options.Type(str, default="schemas")
     lectures_dir = config_options.Type(str, default="docs/lectures")
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
-    cache_dir = config_options.Type(str, default=".cache/pdf")
+    cache_dir = config_options.Type(str, default=".cache")  # PDFs and validation results
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
 
 
@@ -37,7 +39,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         root = Path(config.config_file_path).parent
         self.cases_dir = root / self.config.cases_dir
         self.schemas_dir = root / self.config.schemas_dir
-        self.catalog, result = load_catalog([self.cases_dir])
+        cache_root = root / self.config.cache_dir
+        self.catalog, result = load_catalog([self.cases_dir], FileCache(cache_root))
         self.glossary, glossary_problems = validate_glossary(self.schemas_dir / GLOSSARY)
         problems = result.problems + glossary_problems
         self.packs = {}
@@ -50,6 +53,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             lines = "\n".join(str(p) for p in problems)  # validator problems and pack errors
             raise PluginError(f"案例校验未通过（{len(problems)} 处问题），网站没有构建：\n{lines}")
         self._teach_jieba()
+        # The catalog stays alive for the whole build; keep the garbage collector from walking
+        # through its many small objects again at every collection while pages are rendered.
+        gc.collect()
+        gc.freeze()
         return config
 
     def _teach_jieba(self):
@@ -87,7 +94,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _pdfs(self, config) -> dict[str, Path]:
         """Each case's handouts and each pack; a PDF whose HTML did not change is not printed again."""
-        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir
+        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir / "pdf"
         out, made = {}, 0
         try:
             for path, document in site_documents(self.catalog, self.packs).items():

@@ -11,7 +11,7 @@ import nh3
 _TAGS = set(nh3.ALLOWED_TAGS) | {"sup", "sub", "abbr", "small", "nav", "section", "article", "details", "summary", "span", "div"}
 _TAGS -= {"img"}  # case pages show no images; a remote image would be a request to another host
 _ATTRIBUTES = {
-    "*": {"class", "id", "title", "lang", "role", "aria-label", "aria-live", "aria-hidden"},
+    "*": {"class", "id", "title", "lang", "role", "aria-label", "aria-live", "aria-hidden", "data-search-exclude"},
     "a": {"href", "rel"},
     "ol": {"start"},
     "th": {"scope", "colspan", "rowspan"},

@@ -323,7 +323,8 @@ def search_words(catalog: Catalog, glossary: dict) -> list[str]:
     return sorted(w for w in words if w and not re.search(r"\s", w))
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+# a zero-width space that opens a one-character Chinese token (followed by another separator or the end)
+_SINGLE_HAN_TOKEN = re.compile(r"(?<=[^\u200b])\u200b(?=[\u4e00-\u9fff](?:\u200b|$))")
 
 
 def merge_single_han_tokens(text: str) -> str:
@@ -335,11 +336,4 @@ def merge_single_han_tokens(text: str) -> str:
     segment is the longest word the dictionary kept whole. The text shown is unchanged:
     the separators are zero-width spaces.
     """
-    pieces = text.split("\u200b")
-    out: list[str] = []
-    for piece in pieces:
-        if out and len(piece) == 1 and _HAN.match(piece) and out[-1]:
-            out[-1] += piece
-        else:
-            out.append(piece)
-    return "\u200b".join(out)
+    return _SINGLE_HAN_TOKEN.sub("", text)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .cache import FileCache
 from .loader import Loaded, load_file
 from .problems import Problem, format_path
 from . import SCHEMA_DIR
@@ -274,20 +275,32 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def validate_paths(paths: list[Path]) -> Result:
-    """Load and check every case file under paths; all problems of all files, sorted."""
-    files = [load_file(p, _display(p)) for p in _case_files(paths)]
+def _check_file(path: Path) -> Loaded:
+    """One file on its own: loading, the schema and the record's own rules."""
+    loaded = load_file(path, _display(path))
+    if loaded.data is None or loaded.problems:
+        return loaded  # structural problems first: checking half-read data would only add noise
+    loaded.problems.extend(_schema_problems(loaded))
+    try:
+        loaded.problems.extend(_record_problems(loaded))
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        # The schema has already said what is malformed; never let a rule crash the run.
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法完成交叉检查：{exc}"))
+    return loaded
+
+
+def validate_paths(paths: list[Path], cache: FileCache | None = None) -> Result:
+    """Load and check every case file under paths; all problems of all files, sorted.
+
+    With a cache, a file whose bytes and rules have not changed since the last run is not
+    parsed or checked again; the rules across files always run.
+    """
+    files = [cache.get(p, _check_file) if cache else _check_file(p) for p in _case_files(paths)]
+    if cache:
+        cache.save()
     result = Result(files)
     for loaded in files:
         result.problems.extend(loaded.problems)
-        if loaded.data is None or loaded.problems:
-            continue  # structural problems first: checking half-read data would only add noise
-        result.problems.extend(_schema_problems(loaded))
-        try:
-            result.problems.extend(_record_problems(loaded))
-        except (TypeError, AttributeError, KeyError, ValueError) as exc:
-            # The schema has already said what is malformed; never let a rule crash the run.
-            result.problems.append(Problem(loaded.display, 1, 1, "", f"无法完成交叉检查：{exc}"))
     result.problems.extend(_collection_problems(files, {p.file for p in result.problems}))
     result.problems = sorted(set(result.problems))
     return result
