@@ -165,18 +165,18 @@ def cmd_export(args) -> int:
 
 def cmd_fmt(args) -> int:
     from .fmt import FormatError, format_file
-    from .validate import _case_files, _display
+    from .validate import case_files, display_path
 
     changed, failed = [], 0
-    for path in _case_files([Path(p) for p in args.paths] or [CASES_DIR]):
+    for path in case_files([Path(p) for p in args.paths] or [CASES_DIR]):
         try:
             if format_file(path, check=args.check):
                 changed.append(path)
         except (FormatError, OSError, UnicodeDecodeError) as exc:
-            print(f"{_display(path)}: {exc}", file=sys.stderr)
+            print(f"{display_path(path)}: {exc}", file=sys.stderr)
             failed += 1
     for path in changed:
-        print(f"{_display(path)}: {'格式需要整理（运行 casebook fmt）' if args.check else '已整理'}")
+        print(f"{display_path(path)}: {'格式需要整理（运行 casebook fmt）' if args.check else '已整理'}")
     if failed:
         return 2
     return 1 if args.check and changed else 0

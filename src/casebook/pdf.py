@@ -19,8 +19,18 @@ import markdown
 from jinja2 import Environment, PackageLoader
 
 from .catalog import Case
-from .site import COMPLETENESS, EDITIONS, SECTION_TITLES, _value
-from .text import Citations, escape_markdown_html, format_period, gbt7714, human_date, place_chain
+from .text import (
+    COMPLETENESS,
+    EDITIONS,
+    SECTION_TITLES,
+    Citations,
+    escape_markdown_html,
+    format_period,
+    format_value,
+    gbt7714,
+    human_date,
+    place_chain,
+)
 
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 FONT_PACKAGE = "fonts-noto-cjk"
@@ -84,7 +94,7 @@ def _case_html(case: Case, teacher: bool) -> str:
         md=md,
         md_inline=md_inline,
         cite=lambda ref_id: cite_html(f"[^{ref_id}]"),
-        value=_value,
+        value=format_value,
         references=lambda: [(n, r) for n, r in citations.ordered()],
         reference=reference,
     )

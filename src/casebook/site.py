@@ -16,22 +16,20 @@ from .catalog import Case, Catalog
 from .export import codebook_rows, export_files
 from .schema import schema_fields, vocabularies
 from .text import (
-    SECTION_KEYS,
+    COMPLETENESS,
+    EDITIONS,
+    SECTION_TITLES,
     Citations,
     GlossaryMarker,
     anchor,
     escape_markdown_html,
-    format_number,
     format_period,
+    format_value,
     gbt7714,
     human_date,
     place_chain,
     strip_citations,
 )
-
-SECTION_TITLES = list(zip(SECTION_KEYS, ("背景", "主要做法", "成效", "问题与挑战", "经验启示")))
-COMPLETENESS = {"stub": "资料待补充", "partial": "部分有来源", "complete": "完整"}
-EDITIONS = {"student": "学员版", "teacher": "教师版"}
 FACETS = {  # page → (title, catalog index, vocabulary)
     "themes.md": ("按主题浏览", "by_theme", "themes"),
     "mechanisms.md": ("按机制浏览", "by_mechanism", "mechanisms"),
@@ -55,25 +53,11 @@ def _env() -> Environment:
     return env
 
 
-def _value(outcome: dict) -> str:
-    number, unit, q = format_number(outcome["value"]), outcome.get("unit", ""), outcome.get("qualifier")
-    if q == "余":
-        return f"{number}余{unit}"
-    if q == "以上":
-        return f"{number}{unit}以上"
-    if q in ("约", "超过"):
-        return f"{q}{number}{unit}"
-    if q:
-        return f"{number}{unit}（{q}）"
-    return f"{number}{unit}"
-
-
 def _ref_html(ref: dict, citations: Citations | None = None) -> str:
     text = html.escape(gbt7714(ref))
-    for key in ("url",):
-        if ref.get(key):
-            url = html.escape(ref[key], quote=True)
-            text = text.replace(html.escape(ref[key]), f'<a href="{url}" rel="nofollow noopener">{url}</a>')
+    if ref.get("url"):
+        url = html.escape(ref["url"], quote=True)
+        text = text.replace(html.escape(ref["url"]), f'<a href="{url}" rel="nofollow noopener">{url}</a>')
     extra = []
     if ref.get("read_at"):
         url = html.escape(ref["read_at"], quote=True)
@@ -103,8 +87,8 @@ class _Page:
         return self.citations.replace(text)
 
     def cell(self, text: str) -> str:
-        """Text for a table cell: one line, pipes escaped, citations numbered."""
-        return self.citations.replace(escape_markdown_html(text).replace("|", "\\|").replace("\n", " "))
+        """Text for a table cell, citations numbered."""
+        return self.citations.replace(_cell(text))
 
     def references(self):
         return self.citations.ordered()
@@ -134,7 +118,7 @@ def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdf
         md=page.md,
         cell=page.cell,
         cite=page.citations.mark,
-        value=_value,
+        value=format_value,
         references=page.references,
         ref_html=page.ref_html,
     )
@@ -223,7 +207,7 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
                 "actors": [f"{a['name']}（{a['role']}）" for a in case.get("actors", [])],
                 "process": [s["step"] for s in case.get("process", [])],
                 "outcomes": [
-                    f"{o['indicator']}：{_value(o)}" + (f"（{human_date(o['as_of'])}）" if o.get("as_of") else "")
+                    f"{o['indicator']}：{format_value(o)}" + (f"（{human_date(o['as_of'])}）" if o.get("as_of") else "")
                     for o in case.get("outcomes", [])
                 ],
                 "references": len(case["references"]),
@@ -265,7 +249,8 @@ _TYPES = {
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text for a Markdown table cell: escaped, on one line, pipes kept out of the table syntax."""
+    return escape_markdown_html(text).replace("|", "\\|").replace("\n", " ")
 
 
 def render_schema_reference() -> str:

@@ -32,6 +32,12 @@ def escape_markdown_html(text: str) -> str:
     return join_cjk_lines(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
+SECTION_KEYS = ("background", "practices", "results", "challenges", "lessons")
+SECTION_TITLES = list(zip(SECTION_KEYS, ("背景", "主要做法", "成效", "问题与挑战", "经验启示")))
+COMPLETENESS = {"stub": "资料待补充", "partial": "部分有来源", "complete": "完整"}
+EDITIONS = {"student": "学员版", "teacher": "教师版"}
+
+
 def citation_order(case: dict) -> list[str]:
     """Reference ids in order of first citation, reading the record as a case page shows it.
 
@@ -50,8 +56,6 @@ def citation_order(case: dict) -> list[str]:
                 order.append(match.group(1))
     return order
 
-
-SECTION_KEYS = ("background", "practices", "results", "challenges", "lessons")
 
 
 @dataclass
@@ -226,6 +230,20 @@ def format_number(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{value}"
+
+
+def format_value(outcome: dict) -> str:
+    """An outcome's number with its unit and the source's own qualifier: 约400万件、95%以上、7400余件."""
+    number, unit, q = format_number(outcome["value"]), outcome.get("unit", ""), outcome.get("qualifier")
+    if q == "余":
+        return f"{number}余{unit}"
+    if q == "以上":
+        return f"{number}{unit}以上"
+    if q in ("约", "超过"):
+        return f"{q}{number}{unit}"
+    if q:
+        return f"{number}{unit}（{q}）"
+    return f"{number}{unit}"
 
 
 def place_chain(location: dict) -> list[str]:

@@ -258,7 +258,7 @@ def _location_problems(location) -> list[tuple[tuple, bool, str]]:
     return out
 
 
-def _case_files(paths: list[Path]) -> list[Path]:
+def case_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -268,7 +268,7 @@ def _case_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -277,7 +277,7 @@ def _display(path: Path) -> str:
 
 def _check_file(path: Path) -> Loaded:
     """One file on its own: loading, the schema and the record's own rules."""
-    loaded = load_file(path, _display(path))
+    loaded = load_file(path, display_path(path))
     if loaded.data is None or loaded.problems:
         return loaded  # structural problems first: checking half-read data would only add noise
     loaded.problems.extend(_schema_problems(loaded))
@@ -295,7 +295,7 @@ def validate_paths(paths: list[Path], cache: FileCache | None = None) -> Result:
     With a cache, a file whose bytes and rules have not changed since the last run is not
     parsed or checked again; the rules across files always run.
     """
-    files = [cache.get(p, _check_file) if cache else _check_file(p) for p in _case_files(paths)]
+    files = [cache.get(p, _check_file) if cache else _check_file(p) for p in case_files(paths)]
     if cache:
         cache.save()
     result = Result(files)
@@ -385,7 +385,7 @@ def _collection_problems(files: list[Loaded], broken: set[str]) -> list[Problem]
 
 def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, list[Problem]]:
     """The glossary: its schema and the same citation rules as a case."""
-    loaded = load_file(path, _display(path))
+    loaded = load_file(path, display_path(path))
     problems = list(loaded.problems)
     if loaded.data is not None and not problems:
         problems += _schema_problems(loaded, GLOSSARY_SCHEMA)
@@ -404,7 +404,7 @@ def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, 
 
 def validate_pack(path: Path, case_ids: set[str]) -> tuple[dict | None, list[Problem]]:
     """A lecture pack: its schema, and every case id it lists must be a valid case."""
-    loaded = load_file(path, _display(path))
+    loaded = load_file(path, display_path(path))
     problems = list(loaded.problems)
     if loaded.data is not None and not problems:
         problems += _schema_problems(loaded, PACK_SCHEMA)
