@@ -102,7 +102,10 @@ def cmd_new(args) -> int:
     except FileExistsError:
         print(f"{target}: 文件已存在，不会覆盖。", file=sys.stderr)
         return 1
-    print(f"已创建 {target}。填写后运行：casebook validate {target}")
+    from .validate import display_path
+
+    shown = display_path(target)
+    print(f"已创建 {shown}。按文件中的注释填写后运行：make validate（或 casebook validate {shown}）")
     return 0
 
 

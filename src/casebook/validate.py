@@ -90,6 +90,8 @@ def _schema_problems(loaded: Loaded, schema_name: str = CASE_SCHEMA) -> list[Pro
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             want = "或".join(_TYPE_ZH[t] for t in expected)
             problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}", None))
+        elif kind == "enum" and error.schema.get("type") == "string" and not isinstance(error.instance, str):
+            continue  # the type error beside it already says what is wrong
         elif kind == "enum" and error.schema.get("x-vocabulary"):
             problems.append((path, False, _vocabulary_message(error), None))
         elif kind == "enum":
