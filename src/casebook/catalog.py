@@ -36,6 +36,7 @@ class Catalog:
     by_province: dict[str, list[str]] = field(default_factory=dict)
     by_level: dict[str, list[str]] = field(default_factory=dict)
     by_year: dict[int, list[str]] = field(default_factory=dict)
+    show_drafts: bool = False  # the local preview shows drafts too, so editors can see them
 
     @classmethod
     def from_cases(cls, cases: list[Case]) -> "Catalog":
@@ -66,7 +67,8 @@ class Catalog:
 
     @property
     def published(self) -> list[Case]:
-        return [c for c in self.cases.values() if c["status"] == "published"]
+        """The cases the site and the exports show."""
+        return [c for c in self.cases.values() if c["status"] == "published" or self.show_drafts]
 
 
 def load_catalog(paths: list[Path], cache=None) -> tuple[Catalog, Result]:

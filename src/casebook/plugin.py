@@ -35,12 +35,18 @@ class CasebookConfig(Config):
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
+    serving = False
+
+    def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
+
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         self.cases_dir = root / self.config.cases_dir
         self.schemas_dir = root / self.config.schemas_dir
         cache_root = root / self.config.cache_dir
         self.catalog, result = load_catalog([self.cases_dir], FileCache(cache_root))
+        self.catalog.show_drafts = self.serving
         self.glossary, glossary_problems = validate_glossary(self.schemas_dir / GLOSSARY)
         problems = result.problems + glossary_problems
         self.packs = {}
