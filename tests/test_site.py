@@ -6,9 +6,8 @@ import json
 import re
 import shutil
 
-from casebook import CASES_DIR, PROJECT_ROOT
+from casebook import CASES_DIR
 
-from .conftest import FIXTURES  # noqa: F401
 from .site_support import build_site, config_with_cases
 
 CHAOYANG = "cases/beijing-chaoyang-gongshang-gongzhi/index.html"

@@ -7,6 +7,7 @@ oversized files become problems instead of exceptions.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,18 +39,20 @@ _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-MAX_FLOW_DEPTH = MAX_DEPTH
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _flow_depth(text: str) -> int:
     """How deep [ and { nest (quotes ignored): refused before the parser recurses into it."""
     depth = deepest = 0
-    for ch in text:
-        if ch in "[{":
+    for match in _BRACKET.finditer(text):
+        if match.group() in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth = max(0, depth - 1)
+        elif depth:
+            depth -= 1
     return deepest
 
 
@@ -167,8 +170,8 @@ def _decode(raw: bytes, loaded: Loaded) -> str | None:
 
 
 def load_text(text: str, loaded: Loaded) -> Loaded:
-    if _flow_depth(text) > MAX_FLOW_DEPTH:
-        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"嵌套层数超过 {MAX_FLOW_DEPTH} 层"))
+    if _flow_depth(text) > MAX_DEPTH:
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"嵌套层数超过 {MAX_DEPTH} 层"))
         return loaded
     loader = None
     try:
