@@ -79,6 +79,11 @@ class Loaded:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
+    def problem(self, path: tuple, message: str, key: bool = False, at: tuple | None = None) -> Problem:
+        """A problem with the field path; placed at `at` (default: the field itself)."""
+        line, column = self.where(path if at is None else at, key=key)
+        return Problem(self.display, line, column, format_path(path), message)
+
 
 def _char_at(text: str, mark) -> str:
     lines = text.split("\n")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .cache import FileCache
 from .loader import Loaded, load_file
-from .problems import Problem, format_path
+from .problems import Problem
 from . import SCHEMA_DIR
 from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, PACK_SCHEMA, fast_check, partial_date, read_schema, regions, validator
 
@@ -125,9 +125,7 @@ def _schema_problems(loaded: Loaded, schema_name: str = CASE_SCHEMA) -> list[Pro
         # A list or mapping is pointed at by its key line, a scalar by its value.
         container = isinstance(error.instance, (dict, list))
         for problem_path, at_key, message, anchor in problems:
-            at_key = at_key or container
-            line, col = loaded.where(anchor if anchor is not None else problem_path, key=at_key)
-            out.append(Problem(loaded.display, line, col, format_path(problem_path), message + rule))
+            out.append(loaded.problem(problem_path, message + rule, key=at_key or container, at=anchor))
     return out
 
 
@@ -189,11 +187,7 @@ def _record_problems(loaded: Loaded) -> list[Problem]:
         found.append((("related", i), False, "相关案例不能是本案例自己"))
 
     found.extend(_location_problems(data.get("location")))
-    problems = []
-    for path, at_key, message in found:
-        line, col = loaded.where(path, key=at_key)
-        problems.append(Problem(loaded.display, line, col, format_path(path), message))
-    return problems
+    return [loaded.problem(path, message, key=at_key) for path, at_key, message in found]
 
 
 def _citation_problems(data: dict) -> list[tuple[tuple, bool, str]]:
@@ -351,9 +345,7 @@ def _duplicate_problems(files: list[Loaded], broken: set[str]) -> list[Problem]:
             continue
         owner, what = names[_same_name_key(title)]
         if owner is not loaded:
-            line, col = loaded.where(("title",))
-            problems.append(Problem(loaded.display, line, col, "title",
-                                    f"标题与 {owner.display} 的{what}实为同一名称（已忽略全角半角、标点和繁简差异），疑为重复案例；请改为补充那个文件"))
+            problems.append(loaded.problem(("title",), f"标题与 {owner.display} 的{what}实为同一名称（已忽略全角半角、标点和繁简差异），疑为重复案例；请改为补充那个文件"))
     return problems
 
 
@@ -368,8 +360,7 @@ def _collection_problems(files: list[Loaded], broken: set[str]) -> list[Problem]
         if not isinstance(rid, str):
             continue
         if rid in owners:
-            line, col = loaded.where(("id",))
-            problems.append(Problem(loaded.display, line, col, "id", f"案例编号“{rid}”与 {owners[rid].display} 重复"))
+            problems.append(loaded.problem(("id",), f"案例编号“{rid}”与 {owners[rid].display} 重复"))
         else:
             owners[rid] = loaded
     for loaded in files:
@@ -378,43 +369,48 @@ def _collection_problems(files: list[Loaded], broken: set[str]) -> list[Problem]
             continue
         for i, other in enumerate(related):
             if isinstance(other, str) and other not in owners:
-                line, col = loaded.where(("related", i))
                 near = difflib.get_close_matches(other, list(owners), n=1)
                 hint = f"是否想写“{near[0]}”？" if near else ""
-                problems.append(Problem(loaded.display, line, col, f"related[{i}]", f"相关案例“{other}”不存在。{hint}"))
+                problems.append(loaded.problem(("related", i), f"相关案例“{other}”不存在。{hint}"))
     return problems
+
+
+def _check_document(path: Path, schema_name: str) -> tuple[Loaded, bool]:
+    """A file other than a case (glossary, lecture pack): loading and its schema. The flag says
+    whether it was read cleanly, so that its own rules can run."""
+    loaded = load_file(path, display_path(path))
+    readable = loaded.data is not None and not loaded.problems
+    if readable:
+        loaded.problems.extend(_schema_problems(loaded, schema_name))
+    return loaded, readable
+
+
+def _result(loaded: Loaded) -> tuple[dict | None, list[Problem]]:
+    problems = sorted(set(loaded.problems))
+    return (loaded.data if not problems else None), problems
 
 
 def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, list[Problem]]:
     """The glossary: its schema and the same citation rules as a case."""
-    loaded = load_file(path, display_path(path))
-    problems = list(loaded.problems)
-    if loaded.data is not None and not problems:
-        problems += _schema_problems(loaded, GLOSSARY_SCHEMA)
-        for where, at_key, message in _citation_problems(loaded.data):
-            line, col = loaded.where(where, key=at_key)
-            problems.append(Problem(loaded.display, line, col, format_path(where), message))
+    loaded, readable = _check_document(path, GLOSSARY_SCHEMA)
+    if readable:
+        loaded.problems.extend(loaded.problem(where, message, key=at_key) for where, at_key, message in _citation_problems(loaded.data))
         seen: dict[str, int] = {}
         for i, entry in enumerate(_dicts(loaded.data.get("terms"))):
             for name in [entry.get("term"), *(entry.get("aliases") or [])]:
                 if name in seen:
-                    line, col = loaded.where(("terms", i))
-                    problems.append(Problem(loaded.display, line, col, f"terms[{i}]", f"术语“{name}”重复（另见 terms[{seen[name]}]）"))
+                    loaded.problems.append(loaded.problem(("terms", i), f"术语“{name}”重复（另见 terms[{seen[name]}]）"))
                 seen.setdefault(name, i)
-    return (loaded.data if not problems else None), sorted(set(problems))
+    return _result(loaded)
 
 
 def validate_pack(path: Path, case_ids: set[str]) -> tuple[dict | None, list[Problem]]:
     """A lecture pack: its schema, and every case id it lists must be a valid case."""
-    loaded = load_file(path, display_path(path))
-    problems = list(loaded.problems)
-    if loaded.data is not None and not problems:
-        problems += _schema_problems(loaded, PACK_SCHEMA)
-        listed = loaded.data.get("cases")
-        for i, case_id in enumerate(listed if isinstance(listed, list) else []):
-            if isinstance(case_id, str) and case_id not in case_ids:
-                line, col = loaded.where(("cases", i))
-                near = difflib.get_close_matches(case_id, sorted(case_ids), n=1)
-                hint = f"是否想写“{near[0]}”？" if near else ""
-                problems.append(Problem(loaded.display, line, col, f"cases[{i}]", f"案例“{case_id}”不存在或没有通过校验。{hint}"))
-    return (loaded.data if not problems else None), sorted(set(problems))
+    loaded, readable = _check_document(path, PACK_SCHEMA)
+    listed = loaded.data.get("cases") if readable else None
+    for i, case_id in enumerate(listed if isinstance(listed, list) else []):
+        if isinstance(case_id, str) and case_id not in case_ids:
+            near = difflib.get_close_matches(case_id, sorted(case_ids), n=1)
+            hint = f"是否想写“{near[0]}”？" if near else ""
+            loaded.problems.append(loaded.problem(("cases", i), f"案例“{case_id}”不存在或没有通过校验。{hint}"))
+    return _result(loaded)
