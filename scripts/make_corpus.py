@@ -15,8 +15,11 @@ from pathlib import Path
 
 import yaml
 
-from casebook import CASES_DIR
-from casebook.schema import regions, vocabularies
+from casebook.records.rules import Rules
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES_DIR = ROOT / "cases"
+RULES = Rules(ROOT / "schemas")
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/case.schema.json\n"
 
@@ -82,7 +85,7 @@ def _paragraph(rng, pool, ctx, count, refs, cited):
 
 
 def _places():
-    table = regions()
+    table = RULES.regions
     places = []
     for code, name in table.names.items():
         if code[2:] == "0000":
@@ -94,7 +97,7 @@ def _places():
 
 
 def make_case(rng: random.Random, index: int, ids: list[str], places: list[dict]) -> dict:
-    vocab = vocabularies()
+    vocab = RULES.vocabularies
     place = rng.choice(places)
     themes = rng.sample([t.term for t in vocab["themes"].terms], rng.randint(1, 3))
     mechanisms = rng.sample([t.term for t in vocab["mechanisms"].terms], rng.randint(1, 4))

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Builds and commands started by the tests keep their caches outside the checkout.
+os.environ.setdefault("CASEBOOK_CACHE", tempfile.mkdtemp(prefix="casebook-test-cache-"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = (FIXTURES / "minimal-case.yaml").read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook import PROJECT_ROOT
+from .paths import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -72,7 +72,7 @@ def config_with_cases(folder: Path, cases: Path) -> Path:
     text = text.replace("lectures_dir: !ENV [CASEBOOK_LECTURES, docs/lectures]", f"lectures_dir: {folder / 'no-lectures'}")
     text = text.replace(
         "      pdf: !ENV",
-        f"      schemas_dir: {PROJECT_ROOT / 'schemas'}\n      cache_dir: {PROJECT_ROOT / '.cache'}\n"
+        f"      schemas_dir: {PROJECT_ROOT / 'schemas'}\n"
         f"      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n      pdf: !ENV",
     )
     config = folder / "mkdocs.yml"

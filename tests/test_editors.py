@@ -9,12 +9,11 @@ import re
 
 import yaml
 
-from casebook import CASES_DIR, PROJECT_ROOT
-from casebook.catalog import load_catalog
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
+from casebook.records.catalog import load_catalog
 from casebook.cli import main
 from casebook.export import export_files
-from casebook.schema import schema_fields
-from casebook.validate import validate_paths
+from casebook.records.validate import validate_paths
 
 MODELINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
 
@@ -42,7 +41,7 @@ def test_template_validates_once_the_blanks_are_filled(tmp_path):
     assert main(["new", "filled-case", "--title", "填写后的案例", "--province", "北京市", "--county", "朝阳区",
                  "--level", "县（区）", "--dir", str(tmp_path)]) == 0
     path = tmp_path / "filled-case.yaml"
-    blank = validate_paths([tmp_path])
+    blank = validate_paths([tmp_path], RULES)
     assert blank.problems  # the blanks are reported, not silently accepted
     text = path.read_text(encoding="utf-8")
     filled = (
@@ -55,7 +54,7 @@ def test_template_validates_once_the_blanks_are_filled(tmp_path):
         .replace("    title: \n", "    title: 某文献\n")
     )
     path.write_text(filled, encoding="utf-8")
-    result = validate_paths([tmp_path])
+    result = validate_paths([tmp_path], RULES)
     assert [str(p) for p in result.problems] == []
 
 
@@ -73,14 +72,14 @@ def test_editor_settings_map_case_files_to_the_schema():
 
 
 def test_every_schema_field_has_chinese_help():
-    for field in schema_fields():
+    for field in RULES.fields():
         assert re.search(r"[\u4e00-\u9fff]", field.title), field.path
         if "[]" not in field.path or field.type != "string":
             assert field.description or field.terms, field.path
 
 
 def test_export_round_trips_and_matches_the_codebook():
-    catalog, _ = load_catalog([CASES_DIR])
+    catalog, _ = load_catalog([CASES_DIR], RULES)
     files = export_files(catalog)
     records = json.loads(files["cases.json"])
     assert records == [c.data for c in catalog.published]  # every field of every case
@@ -97,7 +96,7 @@ def test_export_round_trips_and_matches_the_codebook():
 
 def test_reference_page_lists_every_schema_field(built_site):
     html = (built_site[0] / "schema/index.html").read_text(encoding="utf-8")
-    for field in schema_fields():
+    for field in RULES.fields():
         assert f"<code>{field.path}</code>" in html, field.path
     assert "词表：主题" in html and "党建引领" in html
 
@@ -140,7 +139,7 @@ def test_every_case_file_is_formatted():
 
 
 def test_fmt_orders_keys_keeps_comments_and_data(tmp_path, capsys):
-    from casebook.loader import load_file
+    from casebook.records.loader import load_file
 
     source = (PROJECT_ROOT / "tests/fixtures/minimal-case.yaml").read_text(encoding="utf-8")
     messy = source.replace("title: 测试用最小案例\n", "").replace("status: published\n", "status: 'published'  # 保留这条注释\ntitle: 测试用最小案例\n")

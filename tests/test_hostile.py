@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook.loader import Loaded, load_text
-from casebook.schema import fast_check, validator
-from casebook.validate import _record_problems, _schema_problems, validate_paths
+from .paths import RULES
+from casebook.records.loader import Loaded, load_text
+from casebook.records.validate import _record_problems, _schema_problems, validate_paths
 
 HOSTILE = Path(__file__).parent / "hostile"
 EXPECTED = yaml.safe_load((HOSTILE / "expected.yaml").read_text(encoding="utf-8"))
@@ -30,7 +30,7 @@ def test_the_corpus_is_large_enough():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_bad_file_is_rejected_with_file_line_and_field(cases, name):
     shutil.copy(HOSTILE / name, cases.root / name)
-    result = validate_paths([cases.root])
+    result = validate_paths([cases.root], RULES)
     mine = [p for p in result.problems if p.file.endswith("/" + name)]
     want = EXPECTED[name]
     # the field itself, or a place inside it (deep nesting is reported where it happens)
@@ -44,7 +44,7 @@ def test_huge_file_is_refused_unread(cases):
     path = cases.root / "huge.yaml"
     path.write_text("id: huge\nsummary: |\n" + ("  " + "很长的文字" * 40 + "\n") * 2000, encoding="utf-8")
     assert path.stat().st_size > 512 * 1024
-    result = validate_paths([cases.root])
+    result = validate_paths([cases.root], RULES)
     assert [p.message[:4] for p in result.problems if p.file.endswith("huge.yaml")] == ["文件过大"]
 
 
@@ -110,15 +110,15 @@ def test_fuzzed_records_give_valid_or_located_problems(data, tmp_path_factory):
             pass
         paths = [p for p in _paths(record) if p] or [("id",)]
     # the compiled fast check never lets through what jsonschema would reject
-    if list(validator().iter_errors(record)):
-        assert not fast_check()(record)
+    if list(RULES.validator().iter_errors(record)):
+        assert not RULES.fast_check()(record)
     text = yaml.safe_dump(record, allow_unicode=True)
     if data.draw(st.booleans()):  # and sometimes break the text itself
         at = data.draw(st.integers(0, len(text)))
         text = text[:at] + data.draw(st.text(max_size=5)) + text[at:]
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "minimal-case.yaml").write_text(text, encoding="utf-8")
-    result = validate_paths([folder])
+    result = validate_paths([folder], RULES)
     if result.problems:
         assert all(p.line >= 1 and p.column >= 1 and p.file.endswith("minimal-case.yaml") for p in result.problems)
         assert result.valid == []
@@ -131,5 +131,5 @@ def test_fuzzed_records_give_valid_or_located_problems(data, tmp_path_factory):
 def test_any_text_is_read_without_raising(text):
     loaded = load_text(text, Loaded(Path("x.yaml"), "x.yaml"))
     if loaded.data is not None and not loaded.problems:
-        _schema_problems(loaded)
-        _record_problems(loaded)
+        _schema_problems(loaded, RULES)
+        _record_problems(loaded, RULES)

@@ -8,9 +8,10 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from casebook import CASES_DIR, PROJECT_ROOT
-from casebook.catalog import load_catalog
-from casebook.pdf import PdfError, check_fonts, load_pack, render_html, write_pdf
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
+from casebook.records.catalog import load_catalog
+from casebook.pdf.render import PdfError, check_fonts, render_html, write_pdf
+from casebook.records.packs import PackError, load_pack
 
 PACK = PROJECT_ROOT / "docs" / "lectures" / "four-cases.yaml"
 
@@ -26,7 +27,7 @@ def require_fonts():
 
 @pytest.fixture(scope="module")
 def catalog():
-    return load_catalog([CASES_DIR])[0]
+    return load_catalog([CASES_DIR], RULES)[0]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def handouts(catalog, tmp_path_factory):
     out = {}
     for edition in ("student", "teacher"):
         path = folder / f"chaoyang-{edition}.pdf"
-        write_pdf(render_html([catalog.cases["beijing-chaoyang-gongshang-gongzhi"]], edition), path)
+        write_pdf(render_html([catalog.cases["beijing-chaoyang-gongshang-gongzhi"]], RULES, edition), path)
         out[edition] = PdfReader(path)
     return out
 
@@ -98,7 +99,7 @@ def test_pack_contents_lists_the_right_pages(catalog, tmp_path):
     require_fonts()
     pack = load_pack(PACK, catalog)
     path = tmp_path / "pack.pdf"
-    write_pdf(render_html([catalog.cases[i] for i in pack.cases], "student", pack), path)
+    write_pdf(render_html([catalog.cases[i] for i in pack.cases], RULES, "student", pack), path)
     reader = PdfReader(path)
     assert "党建引领基层治理：四个案例" in reader.pages[0].extract_text()
     contents = reader.pages[1].extract_text()
@@ -122,7 +123,7 @@ def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
 def test_unknown_case_in_a_pack_names_file_and_line(catalog, tmp_path):
     bad = tmp_path / "pack.yaml"
     bad.write_text(PACK.read_text(encoding="utf-8").replace("  - hunan-huayuan-huzhu-wuxing", "  - hunan-huayuan"), encoding="utf-8")
-    with pytest.raises(PdfError) as error:
+    with pytest.raises(PackError) as error:
         load_pack(bad, catalog)
     line = next(n for n, l in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if l == "  - hunan-huayuan")
     assert f"pack.yaml:{line}:5: cases[2]: 案例“hunan-huayuan”不存在" in str(error.value)

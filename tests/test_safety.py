@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from casebook import PROJECT_ROOT
+from .paths import PROJECT_ROOT
 
 from .conftest import MINIMAL, CaseDir
 from .site_support import build_site, config_with_cases, serve
@@ -39,11 +39,11 @@ def test_a_failed_build_leaves_the_previous_site_untouched(tmp_path):
     cases = CaseDir(tmp_path / "cases")
     config = config_with_cases(tmp_path, cases.root)
     site = tmp_path / "site"
-    assert _casebook("build", "-f", str(config), "-d", str(site)).returncode == 0
+    assert _casebook("-f", str(config), "build", "-d", str(site)).returncode == 0
     (site / "marker.txt").write_text("上一次构建", encoding="utf-8")
     before = _digests(site)
     cases.write("minimal-case", MINIMAL.replace("themes: [城市更新]", "themes: [不存在]"))
-    failed = _casebook("build", "-f", str(config), "-d", str(site))
+    failed = _casebook("-f", str(config), "build", "-d", str(site))
     assert failed.returncode != 0 and "保持原样" in failed.stderr
     assert (site / "marker.txt").read_text(encoding="utf-8") == "上一次构建"
     assert _digests(site) == before

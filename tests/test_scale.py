@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from casebook import CASES_DIR, PROJECT_ROOT
-from casebook.validate import validate_paths
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
+from casebook.records.validate import validate_paths
 
 from .site_support import build_site, config_with_cases
 
@@ -20,7 +20,7 @@ def test_generator_output_validates_and_is_repeatable(tmp_path):
     first = write_corpus(50, tmp_path / "a", seed=3)
     again = write_corpus(50, tmp_path / "b", seed=3)
     assert [p.read_text(encoding="utf-8") for p in first] == [p.read_text(encoding="utf-8") for p in again]
-    result = validate_paths([tmp_path / "a"])
+    result = validate_paths([tmp_path / "a"], RULES)
     assert [str(p) for p in result.problems] == []
     assert len(result.valid) == 50
 

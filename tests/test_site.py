@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 
-from casebook import CASES_DIR
+from .paths import CASES_DIR
 
 from .site_support import build_site, config_with_cases
 

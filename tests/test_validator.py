@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from .paths import RULES
 from casebook.cli import main
-from casebook.validate import validate_paths
+from casebook.records.validate import validate_paths
 
 from .conftest import line_of
 
 
 def problems_for(cases, name):
-    result = validate_paths([cases.root])
+    result = validate_paths([cases.root], RULES)
     return [p for p in result.problems if p.file.endswith(f"{name}.yaml")], result
 
 
 def test_minimal_cases_are_valid(cases):
-    result = validate_paths([cases.root])
+    result = validate_paths([cases.root], RULES)
     assert result.problems == []
     assert sorted(f.data["id"] for f in result.valid) == ["minimal-case", "other-case"]
 
@@ -117,7 +118,7 @@ def test_loader_rejects_with_position(cases, name, text, line, words):
 
 def test_utf8_bom_is_accepted(cases):
     cases.write("minimal-case", b"\xef\xbb\xbf" + (cases.root / "minimal-case.yaml").read_bytes())
-    assert validate_paths([cases.root]).problems == []
+    assert validate_paths([cases.root], RULES).problems == []
 
 
 def test_non_utf8_is_located(cases):
@@ -140,7 +141,7 @@ def test_oversized_file_is_rejected_unread(cases):
 
 
 def test_every_value_has_a_position(cases):
-    from casebook.loader import load_file
+    from casebook.records.loader import load_file
 
     loaded = load_file(cases.root / "minimal-case.yaml")
     assert loaded.where(("outcomes", 0, "ref")) == (line_of(cases.root / "minimal-case.yaml", "ref: r1"), 10)
@@ -165,7 +166,7 @@ def test_cli_reports_missing_path(tmp_path, capsys):
 
 
 def test_glossary_citations_must_resolve(tmp_path):
-    from casebook.validate import validate_glossary
+    from casebook.records.validate import validate_glossary
 
     path = tmp_path / "glossary.yaml"
     path.write_text(
@@ -173,6 +174,6 @@ def test_glossary_citations_must_resolve(tmp_path):
         "references:\n  - id: r1\n    type: Z\n    title: 文献\n",
         encoding="utf-8",
     )
-    data, problems = validate_glossary(path)
+    data, problems = validate_glossary(path, RULES)
     assert data is None
     assert [(p.line, p.path) for p in problems] == [(3, "terms[0].definition"), (5, "references[0].id")]

@@ -1,8 +1,7 @@
-"""基层治理案例库：load → validate → catalog → render."""
+"""基层治理案例库：load → validate → catalog → render.
 
-from pathlib import Path
-
-# The package lives in src/casebook; schemas/ and cases/ sit at the project root.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SCHEMA_DIR = PROJECT_ROOT / "schemas"
-CASES_DIR = PROJECT_ROOT / "cases"
+records/  the model: rules (schema folder), loader, validator, catalog
+site/     MkDocs pages, the plugin and the HTML sanitiser
+pdf/      handouts and lecture packs (WeasyPrint)
+export.py JSON and CSV downloads; search.py the words search keeps whole; text.py what renderers share
+"""

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from . import CASES_DIR, PROJECT_ROOT
-from .schema import regions, vocabularies
-from .validate import validate_glossary, validate_paths
+from .project import Project, ProjectError
+from .records.validate import case_files, display_path, validate_glossary, validate_paths
 
 
 def cmd_validate(args) -> int:
-    paths = [Path(p) for p in args.paths] or [CASES_DIR]
+    project = args.project
+    paths = [Path(p) for p in args.paths] or [project.cases_dir]
     missing = [p for p in paths if not p.exists()]
     if missing:
         for p in missing:
@@ -27,35 +26,20 @@ def cmd_validate(args) -> int:
     # against the whole collection; only the named files' problems are reported.
     named = {p.resolve() for p in paths if p.is_file()}
     context = sorted({p.parent if p.is_file() else p for p in paths})
-    result = validate_paths(context)
+    result = validate_paths(context, project.rules)
     if named:
         result.files = [f for f in result.files if f.path.resolve() in named]
         result.problems = [p for p in result.problems if Path(p.file).resolve() in named]
     problems = list(result.problems)
     checked = len(result.files)
     if not args.paths:  # the default run checks the glossary too
-        problems += validate_glossary()[1]
+        problems += validate_glossary(project.glossary, project.rules)[1]
         checked += 1
     for problem in problems:
         print(problem)
     bad_files = len({p.file for p in problems})
     print(f"检查了 {checked} 个文件：{checked - bad_files} 个通过，{bad_files} 个有问题，共 {len(problems)} 处问题。")
     return 1 if problems else 0
-
-
-def find_adcode(province: str | None, city: str | None, county: str | None) -> str | None:
-    """The code whose names match the deepest level given."""
-    table = regions()
-    want = county or city or province
-    for code, name in table.names.items():
-        if name != want or table.province_of(code) != province:
-            continue
-        if county and (code[4:] == "00" or (city and table.city_of(code) not in (None, city))):
-            continue
-        if not county and city and (code[4:] != "00" or code[2:4] == "00"):
-            continue
-        return code
-    return None
 
 
 def _ask(args) -> None:
@@ -75,19 +59,20 @@ def _ask(args) -> None:
 
 
 def cmd_new(args) -> int:
-    target = Path(args.dir) / f"{args.id}.yaml"
+    rules = args.project.rules
+    target = Path(args.dir or args.project.cases_dir) / f"{args.id}.yaml"
     if target.exists():
         print(f"{target}: 文件已存在，不会覆盖。要修改已有案例请直接编辑该文件。", file=sys.stderr)
         return 1
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", args.id):
+    if not rules.id_pattern.fullmatch(args.id):
         print(f"编号“{args.id}”不合规：只能用小写字母、数字和单个连字符，如 guangzhou-liurong-elevators", file=sys.stderr)
         return 2
     _ask(args)
-    levels = [t.term for t in vocabularies()["levels"].terms]
+    levels = rules.vocabularies["levels"].names
     if args.level and args.level not in levels:
         print(f"层级“{args.level}”不在词表中，可选：{'、'.join(levels)}", file=sys.stderr)
         return 2
-    adcode = find_adcode(args.province, args.city, args.county) if args.province else None
+    adcode = rules.regions.find(args.province, args.city, args.county) if args.province else None
     if args.province and adcode is None:
         print("提示：代码表中找不到这个地点，adcode 需要手工填写（见 schemas/regions.yaml）。", file=sys.stderr)
     env = Environment(loader=PackageLoader("casebook"), undefined=StrictUndefined, keep_trailing_newline=True)
@@ -102,8 +87,6 @@ def cmd_new(args) -> int:
     except FileExistsError:
         print(f"{target}: 文件已存在，不会覆盖。", file=sys.stderr)
         return 1
-    from .validate import display_path
-
     shown = display_path(target)
     print(f"已创建 {shown}。按文件中的注释填写后运行：make validate（或 casebook validate {shown}）")
     return 0
@@ -112,53 +95,61 @@ def cmd_new(args) -> int:
 def cmd_pdf(args) -> int:
     from tqdm import tqdm
 
-    from .catalog import load_catalog
-    from .pdf import EDITIONS, PdfError, load_pack, render_html, write_pdf
+    from .pdf.render import EDITIONS, PdfError, case_pdf, pack_pdf, render_html, write_pdf
+    from .records.catalog import load_catalog
+    from .records.packs import PackError, load_pack
 
-    catalog, result = load_catalog([CASES_DIR])
+    project = args.project
+    catalog, result = load_catalog([project.cases_dir], project.rules)
+    build = Path("build")
     jobs: list[tuple[Path, str]] = []  # (target, html)
     try:
         if args.pack:
             pack = load_pack(Path(args.pack), catalog)
             edition = args.edition or pack.edition
-            target = Path(args.output or f"build/pdf/{Path(args.pack).stem}-{edition}.pdf")
-            jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], edition, pack)))
+            target = Path(args.output) if args.output else build / pack_pdf(Path(args.pack).stem, edition)
+            jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], catalog.rules, edition, pack)))
         else:
             if not args.ids:
                 print("请给出案例 id，或用 --pack 指定讲义合集文件。", file=sys.stderr)
                 return 2
-            unknown = [i for i in args.ids if i not in catalog.cases]
+            unknown = [i for i in args.ids if i not in catalog.cases or not catalog.is_shown(i)]
             if unknown:
                 bad = {p.file for p in result.problems}
                 print(f"找不到案例：{'、'.join(unknown)}" + ("（有案例没有通过校验，请先运行 casebook validate）" if bad else ""), file=sys.stderr)
                 return 2
             edition = args.edition or "student"
             single = len(args.ids) == 1 and args.output and args.output.endswith(".pdf")
-            folder = Path(args.output) if args.output and not single else Path("build/pdf")
             for case_id in args.ids:
-                target = Path(args.output) if single else folder / f"{case_id}-{edition}.pdf"
-                jobs.append((target, render_html([catalog.cases[case_id]], edition)))
+                if single:
+                    target = Path(args.output)
+                elif args.output:  # a folder
+                    target = Path(args.output) / Path(case_pdf(case_id, edition)).name
+                else:
+                    target = build / case_pdf(case_id, edition)
+                jobs.append((target, render_html([catalog.cases[case_id]], catalog.rules, edition)))
         for target, document in tqdm(jobs, desc="生成 PDF", unit="份", disable=len(jobs) < 2):
             write_pdf(document, target)
             if len(jobs) == 1:
                 print(f"已生成 {target}（{EDITIONS[edition]}）")
-    except PdfError as exc:
+    except (PdfError, PackError) as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_export(args) -> int:
-    from .catalog import load_catalog
     from .export import export_files
+    from .records.catalog import load_catalog
 
-    catalog, result = load_catalog([CASES_DIR])
+    project = args.project
+    catalog, result = load_catalog([project.cases_dir], project.rules)
     if result.problems:
         for problem in result.problems:
             print(problem, file=sys.stderr)
         print("有案例没有通过校验，没有导出。", file=sys.stderr)
         return 1
-    folder = Path(args.output)
+    folder = _output_folder(project, args.output, "build/data", "codebook.csv")
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in export_files(catalog).items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -168,12 +159,11 @@ def cmd_export(args) -> int:
 
 def cmd_fmt(args) -> int:
     from .fmt import FormatError, format_file
-    from .validate import case_files, display_path
 
     changed, failed = [], 0
-    for path in case_files([Path(p) for p in args.paths] or [CASES_DIR]):
+    for path in case_files([Path(p) for p in args.paths] or [args.project.cases_dir]):
         try:
-            if format_file(path, check=args.check):
+            if format_file(path, args.project.rules, check=args.check):
                 changed.append(path)
         except (FormatError, OSError, UnicodeDecodeError) as exc:
             print(f"{display_path(path)}: {exc}", file=sys.stderr)
@@ -188,7 +178,7 @@ def cmd_fmt(args) -> int:
 def cmd_linkcheck(args) -> int:
     from .linkcheck import check, links
 
-    result = validate_paths([Path(p) for p in args.paths] or [CASES_DIR])
+    result = validate_paths([Path(p) for p in args.paths] or [args.project.cases_dir], args.project.rules)
     found = links(result.files)
     dead = check(found, timeout=args.timeout)
     for link, reason in dead:
@@ -197,8 +187,27 @@ def cmd_linkcheck(args) -> int:
     return 1 if dead else 0
 
 
-def _mkdocs(*args: str) -> int:
-    return subprocess.call([sys.executable, "-m", "mkdocs", *args], cwd=PROJECT_ROOT)
+def _mkdocs(project: Project, *args: str) -> int:
+    config = ["-f", str(project.config_file)] if project.config_file else []
+    return subprocess.call([sys.executable, "-m", "mkdocs", *args, *config], cwd=project.root)
+
+
+class OutputError(Exception):
+    pass
+
+
+def _output_folder(project: Project, given: str | None, default: str, marker: str) -> Path:
+    """A folder a command may replace: never the project or its sources, and never a folder with
+    other content than a previous output of the same kind (recognised by `marker` inside it)."""
+    target = (Path(given) if given else project.root / default).resolve()
+    protected = {project.root, project.cases_dir, project.schemas_dir, project.root / "docs", project.root / "src"}
+    if target in protected or any(target in p.parents for p in protected if p != project.root) or target in project.root.parents:
+        raise OutputError(f"{target} 是项目本身或它的源文件夹，不能作为输出目录")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target} 是一个文件，不能作为输出目录")
+    if target.is_dir() and any(target.iterdir()) and not (target / marker).exists():
+        raise OutputError(f"{target} 不是空文件夹，也不是以前的输出，不会覆盖；请换一个目录或先清空它")
+    return target
 
 
 def cmd_build(args) -> int:
@@ -207,10 +216,11 @@ def cmd_build(args) -> int:
     import shutil
     import tempfile
 
-    target = (PROJECT_ROOT / (args.site_dir or "site")).resolve()
+    project = args.project
+    target = _output_folder(project, args.site_dir, "site", "sitemap.xml")
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    status = _mkdocs("build", "--strict", "-d", str(fresh), *(["-f", args.config] if args.config else []))
+    status = _mkdocs(project, "build", "--strict", "-d", str(fresh))
     if status != 0:
         shutil.rmtree(fresh, ignore_errors=True)
         print(f"构建失败，{target} 保持原样。", file=sys.stderr)
@@ -225,12 +235,28 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_render(args) -> int:
+    """The site's pages as plain Markdown with a mkdocs.yml that needs no casebook plugin."""
+    from .site.standalone import MARKER, write_standalone
+
+    project = args.project
+    target = _output_folder(project, args.output, "build/pages", MARKER)
+    try:
+        count = write_standalone(project, target)
+    except ProjectError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"已写出 {count} 个页面到 {target}（用 mkdocs build -f {target / 'mkdocs.yml'} 构建）")
+    return 0
+
+
 def cmd_serve(args) -> int:
-    return _mkdocs("serve", "-a", args.addr)
+    return _mkdocs(args.project, "serve", "--dirty", "-a", args.addr)
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="casebook", description="基层治理案例库工具 / case library tool")
+    p.add_argument("-f", "--config", help="项目的 mkdocs.yml，默认取当前目录（或其上级）中的 mkdocs.yml")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
 
     v = sub.add_parser("validate", help="校验案例文件 / validate case files")
@@ -244,13 +270,16 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--city", help="地级名称，如 广州市")
     n.add_argument("--county", help="县级名称，如 越秀区")
     n.add_argument("--level", help="层级，如 街道（乡镇）")
-    n.add_argument("--dir", default=str(CASES_DIR), help="写入的目录，默认 cases/")
+    n.add_argument("--dir", help="写入的目录，默认 cases/")
     n.set_defaults(func=cmd_new)
 
     b = sub.add_parser("build", help="构建网站（严格模式）/ build the site (strict)")
     b.add_argument("-d", "--site-dir", help="输出目录，默认 site/")
-    b.add_argument("-f", "--config", help="MkDocs 配置文件，默认 mkdocs.yml")
     b.set_defaults(func=cmd_build)
+
+    r = sub.add_parser("render", help="把网站页面写成普通 Markdown（不需要本插件即可构建）/ write the pages as plain Markdown")
+    r.add_argument("output", nargs="?", help="输出目录，默认 build/pages/")
+    r.set_defaults(func=cmd_render)
 
     pdf = sub.add_parser("pdf", help="生成讲义 PDF / make handout PDFs")
     pdf.add_argument("ids", nargs="*", help="案例 id，可以多个")
@@ -270,7 +299,7 @@ def parser() -> argparse.ArgumentParser:
     lc.set_defaults(func=cmd_linkcheck)
 
     e = sub.add_parser("export", help="导出 cases.json、cases.csv 和字段说明 codebook.csv / export the data")
-    e.add_argument("-o", "--output", default="build/data", help="输出目录，默认 build/data/")
+    e.add_argument("-o", "--output", help="输出目录，默认 build/data/")
     e.set_defaults(func=cmd_export)
 
     s = sub.add_parser("serve", help="本地预览 / preview at http://127.0.0.1:8000")
@@ -281,7 +310,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        args.project = Project.find(args.config)
+        return args.func(args)
+    except (ProjectError, OutputError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,15 +10,15 @@ import csv
 import io
 import json
 
-from .catalog import Catalog
-from .schema import Field, schema_fields
+from .records.catalog import Catalog
+from .records.rules import Field, Rules
 
 LIST_JOIN = "\n"
 
 
-def csv_fields() -> list[Field]:
+def csv_fields(rules: Rules) -> list[Field]:
     """One column per field that is not itself an object and not inside a list."""
-    return [f for f in schema_fields() if "[]" not in f.path and f.type != "object"]
+    return [f for f in rules.fields() if "[]" not in f.path and f.type != "object"]
 
 
 def _get(record: dict, path: str):
@@ -50,7 +50,7 @@ def _join_rule(field: Field) -> str:
     return ""
 
 
-def codebook_rows() -> list[dict]:
+def codebook_rows(rules: Rules) -> list[dict]:
     return [
         {
             "column": f.path,
@@ -61,7 +61,7 @@ def codebook_rows() -> list[dict]:
             "allowed": "、".join(f.terms),
             "description": f.description,
         }
-        for f in csv_fields()
+        for f in csv_fields(rules)
     ]
 
 
@@ -76,8 +76,8 @@ def _csv(rows: list[dict] | list[list], header: list[str]) -> str:
 def export_files(catalog: Catalog) -> dict[str, str]:
     """{file name: text} for cases.json, cases.csv and codebook.csv. Deterministic for the same input."""
     cases = catalog.published
-    fields = csv_fields()
-    book = codebook_rows()
+    fields = csv_fields(catalog.rules)
+    book = codebook_rows(catalog.rules)
     return {
         # one case per line: compact, and a change to one case is one changed line in a diff
         "cases.json": "[\n" + ",\n".join(json.dumps(c.data, ensure_ascii=False, sort_keys=True) for c in cases) + "\n]\n",

@@ -17,8 +17,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from .loader import Loaded, load_text
-from .schema import read_schema
+from .records.loader import Loaded, load_text
+from .records.rules import CASE_SCHEMA, Rules
 
 
 class _DoubleQuoteEmitter(Emitter):
@@ -44,22 +44,18 @@ def _quoted_always(schema: dict) -> bool:
     return schema.get("format") in ("date", "partial-date") or schema.get("pattern", "").startswith("^[0-9]")
 
 
-def _normalise(node, schema: dict, root: dict):
+def _normalise(node, schema: dict, rules: Rules, base: str = CASE_SCHEMA):
     """Keys in the schema's order (unknown keys last), dates and codes quoted; recursively."""
-    if "$ref" in schema and schema["$ref"].startswith("#/"):
-        target = root
-        for part in schema["$ref"][2:].split("/"):
-            target = target[part]
-        schema = target
+    schema, base = rules.resolve(schema, base)
     if isinstance(node, CommentedMap):
         properties = schema.get("properties", {})
         for key in [k for k in properties if k in node] + [k for k in node if k not in properties]:
             node.move_to_end(key)
         for key in list(node):
-            node[key] = _normalise(node[key], properties.get(key, {}), root)
+            node[key] = _normalise(node[key], properties.get(key, {}), rules, base)
     elif isinstance(node, CommentedSeq):
         for i, item in enumerate(node):
-            node[i] = _normalise(item, schema.get("items", {}), root)
+            node[i] = _normalise(item, schema.get("items", {}), rules, base)
     elif isinstance(node, str) and _quoted_always(schema):
         return DoubleQuotedScalarString(node)
     return node
@@ -69,14 +65,13 @@ class FormatError(Exception):
     pass
 
 
-def format_text(text: str) -> str:
+def format_text(text: str, rules: Rules) -> str:
     yaml = _yaml()
     try:
         document = yaml.load(text)
     except Exception as exc:  # ruamel raises many kinds; the validator reports them precisely
         raise FormatError(f"无法读取，先用 casebook validate 修正：{exc}") from exc
-    root = read_schema()
-    _normalise(document, root, root)
+    _normalise(document, rules.schemas[CASE_SCHEMA], rules)
     out = io.StringIO()
     yaml.dump(document, out)
     result = out.getvalue()
@@ -87,10 +82,10 @@ def format_text(text: str) -> str:
     return result
 
 
-def format_file(path: Path, check: bool = False) -> bool:
+def format_file(path: Path, rules: Rules, check: bool = False) -> bool:
     """True when the file is (or would be) changed. Writes atomically; never on check."""
     text = path.read_text(encoding="utf-8-sig")
-    result = format_text(text)
+    result = format_text(text, rules)
     if result == text:
         return False
     if not check:

@@ -8,7 +8,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .loader import Loaded
+from .records.loader import Loaded
 
 USER_AGENT = "casebook-linkcheck/1.0"  # headers are Latin-1: no Chinese here
 
@@ -37,6 +37,10 @@ def probe(url: str, timeout: float = 10.0) -> str | None:
         request = urllib.request.Request(address, method=method, headers={"User-Agent": USER_AGENT})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
+                landed = urllib.parse.urlsplit(response.geturl()).hostname
+                if landed != urllib.parse.urlsplit(address).hostname:
+                    # a publisher's page that now lands elsewhere often means the page is gone
+                    return f"跳转到其他网站 {landed}"
                 if response.status < 400:
                     return None
                 reason = f"HTTP {response.status}"

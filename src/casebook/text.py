@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from pymdownx.slugs import slugify as _slugify
 
-from .validate import CITATION
+from .records.rules import Rules
+from .records.validate import CITATION
 
 slug = _slugify(case="lower")  # the same function the site's toc uses, so anchors agree
 
@@ -32,23 +33,29 @@ def escape_markdown_html(text: str) -> str:
     return join_cjk_lines(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
-SECTION_KEYS = ("background", "practices", "results", "challenges", "lessons")
-SECTION_TITLES = list(zip(SECTION_KEYS, ("背景", "主要做法", "成效", "问题与挑战", "经验启示")))
-COMPLETENESS = {"stub": "资料待补充", "partial": "部分有来源", "complete": "完整"}
-EDITIONS = {"student": "学员版", "teacher": "教师版"}
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
 
 
-def citation_order(case: dict) -> list[str]:
-    """Reference ids in order of first citation, reading the record as a case page shows it.
-
-    The site and the PDF both number from this, so [3] is the same source in both.
-    """
+def citation_order(case: dict, rules: Rules) -> list[str]:
+    """Reference ids in order of first citation, reading the record as a case page shows it,
+    then in every other text of the record. Every renderer numbers from this one list, so [3]
+    is the same source on the site and in both editions of the PDF, whatever each one shows."""
+    sections = case.get("sections", {})
     texts = [*case.get("gaps", []), case.get("summary", "")]
-    texts += [case.get("sections", {}).get(key, "") for key in SECTION_KEYS]
+    texts += [sections.get(key, "") for key, _ in rules.sections]
     for outcome in case.get("outcomes", []):
         texts += [f"[^{outcome['ref']}]", outcome.get("note", "")]
     texts += [step.get("description", "") for step in case.get("process", [])]
     texts += [actor.get("note", "") for actor in case.get("actors", [])]
+    texts += _strings({k: v for k, v in case.items() if k != "references"})
     order: list[str] = []
     for text in texts:
         for match in CITATION.finditer(text):
@@ -68,8 +75,8 @@ class Citations:
     anchor_prefix: str = ""  # keeps anchors unique when several cases share one document
 
     @classmethod
-    def for_case(cls, case: dict, anchor_prefix: str = "") -> "Citations":
-        return cls({r["id"]: r for r in case["references"]}, citation_order(case), anchor_prefix=anchor_prefix)
+    def for_case(cls, case: dict, rules: Rules, anchor_prefix: str = "") -> "Citations":
+        return cls({r["id"]: r for r in case["references"]}, citation_order(case, rules), anchor_prefix=anchor_prefix)
 
     def number(self, ref_id: str) -> int:
         if ref_id not in self.order:

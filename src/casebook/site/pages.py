@@ -12,13 +12,11 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader
 
-from .catalog import Case, Catalog
-from .export import codebook_rows, export_files
-from .schema import schema_fields, vocabularies
-from .text import (
-    COMPLETENESS,
-    EDITIONS,
-    SECTION_TITLES,
+from ..export import codebook_rows, export_files
+from ..pdf.render import EDITIONS, case_pdf, pack_pdf
+from ..records.catalog import Case, Catalog
+from ..records.rules import Rules
+from ..text import (
     Citations,
     GlossaryMarker,
     anchor,
@@ -30,12 +28,6 @@ from .text import (
     place_chain,
     strip_citations,
 )
-FACETS = {  # page → (title, catalog index, vocabulary)
-    "themes.md": ("按主题浏览", "by_theme", "themes"),
-    "mechanisms.md": ("按机制浏览", "by_mechanism", "mechanisms"),
-    "levels.md": ("按层级浏览", "by_level", "levels"),
-    "regions.md": ("按地区浏览", "by_province", None),
-}
 INDEX_SCRIPT = "assets/casebook/cases-index.js"
 INDEX_JSON = "assets/casebook/cases.json"
 
@@ -43,12 +35,12 @@ INDEX_JSON = "assets/casebook/cases.json"
 @cache
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("casebook", "templates/pages"),
+        loader=PackageLoader("casebook", "site/templates"),
         trim_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
     )
-    env.globals.update(anchor=anchor, human_date=human_date, completeness=COMPLETENESS, strip=strip_citations)
+    env.globals.update(anchor=anchor, human_date=human_date, strip=strip_citations)
     env.filters["t"] = escape_markdown_html  # names and titles from records: text, never markup
     return env
 
@@ -103,7 +95,9 @@ def _search_terms(case: Case) -> list[str]:
 
 
 def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdfs: set[str] = frozenset()) -> str:
-    page = _Page(Citations.for_case(case.data), marker, "../glossary.md")
+    rules = catalog.rules
+    page = _Page(Citations.for_case(case.data, rules), marker, "../glossary.md")
+    completeness = rules.labels("completeness")
     return _env().get_template("case.md.j2").render(
         case=case.data,
         source=case.source,
@@ -111,10 +105,11 @@ def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdf
         search_terms=_search_terms(case),
         place=" › ".join(place_chain(case["location"])),
         period=format_period(case.get("period")),
-        completeness_label=f"{COMPLETENESS[case['completeness']]}（{case['completeness']}）",
-        section_titles=SECTION_TITLES,
+        completeness_label=f"{completeness[case['completeness']]}（{case['completeness']}）",
+        completeness=completeness,
+        section_titles=rules.sections,
         related=[catalog.cases[i].data for i in catalog.related(case.id)],
-        handouts=[(EDITIONS[e], f"pdf/{case.id}-{e}.pdf") for e in EDITIONS if f"pdf/{case.id}-{e}.pdf" in pdfs],
+        handouts=[(EDITIONS[e], case_pdf(case.id, e)) for e in EDITIONS if case_pdf(case.id, e) in pdfs],
         md=page.md,
         cell=page.cell,
         cite=page.citations.mark,
@@ -129,24 +124,23 @@ def _where(case: Case) -> str:
     return " › ".join(place_chain({k: loc.get(k) for k in ("city", "county", "township")}))
 
 
-def render_facet(page_name: str, catalog: Catalog) -> str:
-    title, index_name, vocab_name = FACETS[page_name]
-    index = getattr(catalog, index_name)
-    published = {c.id for c in catalog.published}
-    if vocab_name:
-        vocab = vocabularies()[vocab_name]
+def render_facet(facet, catalog: Catalog) -> str:
+    """The index page of a facet: every value (all vocabulary terms, in their order) with its cases."""
+    index = catalog.index(facet.name)
+    if facet.vocabulary:
+        vocab = catalog.rules.vocabularies[facet.vocabulary]
         names = [(t.term, t.definition) for t in vocab.terms]
-        intro = f"{vocab.description}术语及定义取自词表 `schemas/vocab/{vocab_name}.json`。"
+        intro = f"{vocab.description}术语及定义取自词表 `schemas/vocab/{facet.vocabulary}.json`。"
     else:
         names = [(name, "") for name in index]
         intro = "按省级行政区排列；地名和区划代码以国家统计局区划代码为准。"
     groups = []
     for name, definition in names:
-        cases = [catalog.cases[i] for i in index.get(name, []) if i in published]
+        cases = [catalog.cases[i] for i in index.get(name, [])]
         groups.append(
             {"name": name, "definition": definition, "cases": [{"id": c.id, "title": c["title"], "where": _where(c)} for c in cases]}
         )
-    return _env().get_template("facet.md.j2").render(title=title, intro=intro, groups=groups)
+    return _env().get_template("facet.md.j2").render(title=facet.page_title, intro=intro, groups=groups)
 
 
 def render_glossary(glossary: dict) -> str:
@@ -159,11 +153,10 @@ def render_glossary(glossary: dict) -> str:
 
 def render_home(catalog: Catalog) -> str:
     published = catalog.published
-    ids = {c.id for c in published}
 
-    def counted(index):
-        rows = [(k, [i for i in v if i in ids]) for k, v in index.items()]
-        return sorted([r for r in rows if r[1]], key=lambda r: (-len(r[1]), str(r[0])))
+    def counted(facet_name):
+        rows = [(k, v) for k, v in catalog.index(facet_name).items() if v]
+        return sorted(rows, key=lambda r: (-len(r[1]), str(r[0])))
 
     counts = {
         "cases": len(published),
@@ -174,10 +167,11 @@ def render_home(catalog: Catalog) -> str:
     recent = sorted(published, key=lambda c: (c["meta"]["updated"], c.id), reverse=True)[:6]
     return _env().get_template("home.md.j2").render(
         counts=counts,
-        by_theme=counted(catalog.by_theme),
-        by_level=counted(catalog.by_level),
-        by_province=counted(catalog.by_province),
-        by_mechanism=counted(catalog.by_mechanism),
+        by_theme=counted("theme"),
+        by_level=counted("level"),
+        by_province=counted("province"),
+        by_mechanism=counted("mechanism"),
+        completeness=catalog.rules.labels("completeness"),
         recent=[c.data for c in recent],
     )
 
@@ -218,11 +212,11 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
 
 def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[str, str]:
     """The browse data as JSON (for download) and as a script (works from file://, where fetch does not)."""
-    vocab = vocabularies()
+    vocab = catalog.rules.vocabularies
     data = {
         "cases": case_index(catalog, directory_urls),
-        "order": {name: [t.term for t in vocab[name].terms] for name in ("themes", "mechanisms", "levels")},
-        "labels": {"completeness": COMPLETENESS},
+        "order": {name: vocab[name].names for name in ("themes", "mechanisms", "levels")},
+        "labels": {"completeness": catalog.rules.labels("completeness")},
         "pages": {name: f"{name}/" if directory_urls else f"{name}.html" for name in ("browse", "compare")},
     }
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
@@ -232,11 +226,11 @@ def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[
 def render_handouts(catalog: Catalog, packs: dict, pdfs: set[str]) -> str:
     rows = []
     for case in catalog.published:
-        links = [(EDITIONS[e], f"pdf/{case.id}-{e}.pdf") for e in EDITIONS]
+        links = [(EDITIONS[e], case_pdf(case.id, e)) for e in EDITIONS]
         rows.append({"id": case.id, "title": case["title"], "links": [l for l in links if l[1] in pdfs]})
     pack_rows = []
     for name, pack in packs.items():
-        links = [(EDITIONS[e], f"pdf/packs/{name}-{e}.pdf") for e in EDITIONS]
+        links = [(EDITIONS[e], pack_pdf(name, e)) for e in EDITIONS]
         titles = [catalog.cases[i]["title"] for i in pack.cases]
         pack_rows.append({"title": pack.title, "lecturer": pack.lecturer, "cases": titles, "links": [l for l in links if l[1] in pdfs]})
     return _env().get_template("handouts.md.j2").render(cases=rows, packs=pack_rows, editions=EDITIONS)
@@ -253,14 +247,14 @@ def _cell(text: str) -> str:
     return escape_markdown_html(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_schema_reference() -> str:
+def render_schema_reference(rules: Rules) -> str:
     return _env().get_template("schema.md.j2").render(
-        fields=schema_fields(), vocabularies=vocabularies(), types=_TYPES, cell=_cell
+        fields=rules.fields(), vocabularies=rules.vocabularies, types=_TYPES, cell=_cell
     )
 
 
-def render_data_page() -> str:
-    return _env().get_template("data.md.j2").render(codebook=codebook_rows(), cell=_cell)
+def render_data_page(rules: Rules) -> str:
+    return _env().get_template("data.md.j2").render(codebook=codebook_rows(rules), cell=_cell)
 
 
 def render_site(
@@ -274,8 +268,8 @@ def render_site(
     """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
     marker = GlossaryMarker(glossary["terms"])
     files = {
-        "schema.md": render_schema_reference(),
-        "data.md": render_data_page(),
+        "schema.md": render_schema_reference(catalog.rules),
+        "data.md": render_data_page(catalog.rules),
         **{f"data/{name}": text for name, text in export_files(catalog).items()},
         "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
@@ -283,42 +277,12 @@ def render_site(
         "browse.md": _env().get_template("browse.md.j2").render(total=len(catalog.published)),
         "compare.md": _env().get_template("compare.md.j2").render(),
     }
-    for page_name in FACETS:
-        files[page_name] = render_facet(page_name, catalog)
+    for facet in catalog.rules.facets:
+        if facet.page:
+            files[f"{facet.page}.md"] = render_facet(facet, catalog)
     if contributing:
         files["contribute.md"] = contributing
     for case in catalog.published:
         files[f"cases/{case.id}.md"] = render_case(case, catalog, marker, pdfs)
     files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)
     return files
-
-
-def search_words(catalog: Catalog, glossary: dict) -> list[str]:
-    """Domain words jieba must keep whole: vocabularies, glossary, place names, aliases, keywords."""
-    words = set()
-    for vocab in vocabularies().values():
-        words.update(t.term for t in vocab.terms if len(t.term) > 1)
-    for entry in glossary["terms"]:
-        words.update([entry["term"], *entry.get("aliases", [])])
-    for case in catalog.cases.values():
-        words.update(place_chain(case["location"]))
-        words.update(case.get("aliases", []))
-        words.update(case["keywords"])
-    # jieba's dictionary is whitespace separated; a word is kept only if it is one token
-    return sorted(w for w in words if w and not re.search(r"\s", w))
-
-
-# a zero-width space that opens a one-character Chinese token (followed by another separator or the end)
-_SINGLE_HAN_TOKEN = re.compile(r"(?<=[^\u200b])\u200b(?=[\u4e00-\u9fff](?:\u200b|$))")
-
-
-def merge_single_han_tokens(text: str) -> str:
-    """Join one-character Chinese tokens of the search index to the token before them.
-
-    Material's search splits a Chinese query into index tokens, but never matches the query
-    as a whole and stops at one-character tokens (搜“区域化党建” becomes 区域化* 党*, and 党*
-    matches almost everything). With no one-character tokens in the index, the query's first
-    segment is the longest word the dictionary kept whole. The text shown is unchanged:
-    the separators are zero-width spaces.
-    """
-    return _SINGLE_HAN_TOKEN.sub("", text)

@@ -15,8 +15,7 @@ from pathlib import Path
 from .cache import FileCache
 from .loader import Loaded, load_file
 from .problems import Problem
-from . import SCHEMA_DIR
-from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, PACK_SCHEMA, fast_check, partial_date, read_schema, regions, validator
+from .rules import CASE_SCHEMA, GLOSSARY_SCHEMA, PACK_SCHEMA, Rules, partial_date
 
 # Inline citation in Markdown text: [^w7]
 CITATION = re.compile(r"\[\^([^\]\s]*)\]")
@@ -67,12 +66,12 @@ def _vocabulary_message(error) -> str:
     return f"“{error.instance}”不是词表《{title}》中的术语。{hint}可选：{'、'.join(terms)}"
 
 
-def _schema_problems(loaded: Loaded, schema_name: str = CASE_SCHEMA) -> list[Problem]:
-    if fast_check(schema_name)(loaded.data):
+def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEMA) -> list[Problem]:
+    if rules.fast_check(schema_name)(loaded.data):
         return []
     out = []
-    root = read_schema(schema_name)
-    for error in validator(schema_name).iter_errors(loaded.data):
+    root = rules.schemas[schema_name]
+    for error in rules.validator(schema_name).iter_errors(loaded.data):
         path = tuple(error.absolute_path)
         kind = error.validator
         problems = []  # (path, key?, message)
@@ -163,7 +162,7 @@ def _before(a: str, b: str) -> bool:
     return pb[:n] < pa[:n]
 
 
-def _record_problems(loaded: Loaded) -> list[Problem]:
+def _record_problems(loaded: Loaded, rules: Rules) -> list[Problem]:
     data = loaded.data
     found: list[tuple[tuple, bool, str]] = []
 
@@ -186,7 +185,7 @@ def _record_problems(loaded: Loaded) -> list[Problem]:
         i = data["related"].index(record_id)
         found.append((("related", i), False, "相关案例不能是本案例自己"))
 
-    found.extend(_location_problems(data.get("location")))
+    found.extend(_location_problems(data.get("location"), rules))
     return [loaded.problem(path, message, key=at_key) for path, at_key, message in found]
 
 
@@ -221,11 +220,11 @@ def _citation_problems(data: dict) -> list[tuple[tuple, bool, str]]:
     return found
 
 
-def _location_problems(location) -> list[tuple[tuple, bool, str]]:
+def _location_problems(location, rules: Rules) -> list[tuple[tuple, bool, str]]:
     if not isinstance(location, dict) or not isinstance(location.get("adcode"), str):
         return []
     code = location["adcode"]
-    table = regions()
+    table = rules.regions
     if not re.fullmatch(r"\d{6}", code):
         return []  # the schema reports the format
     name = table.names.get(code)
@@ -271,27 +270,30 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _check_file(path: Path) -> Loaded:
+def _check_file(path: Path, rules: Rules) -> Loaded:
     """One file on its own: loading, the schema and the record's own rules."""
     loaded = load_file(path, display_path(path))
     if loaded.data is None or loaded.problems:
         return loaded  # structural problems first: checking half-read data would only add noise
-    loaded.problems.extend(_schema_problems(loaded))
+    loaded.problems.extend(_schema_problems(loaded, rules))
     try:
-        loaded.problems.extend(_record_problems(loaded))
+        loaded.problems.extend(_record_problems(loaded, rules))
     except (TypeError, AttributeError, KeyError, ValueError) as exc:
         # The schema has already said what is malformed; never let a rule crash the run.
         loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法完成交叉检查：{exc}"))
     return loaded
 
 
-def validate_paths(paths: list[Path], cache: FileCache | None = None) -> Result:
+def validate_paths(paths: list[Path], rules: Rules, cache: FileCache | None = None) -> Result:
     """Load and check every case file under paths; all problems of all files, sorted.
 
     With a cache, a file whose bytes and rules have not changed since the last run is not
     parsed or checked again; the rules across files always run.
     """
-    files = [cache.get(p, _check_file) if cache else _check_file(p) for p in case_files(paths)]
+    files = []
+    for path in case_files(paths):
+        check = lambda p: _check_file(p, rules)  # noqa: E731
+        files.append(cache.get(path, display_path(path), check) if cache else check(path))
     if cache:
         cache.save()
     result = Result(files)
@@ -375,13 +377,13 @@ def _collection_problems(files: list[Loaded], broken: set[str]) -> list[Problem]
     return problems
 
 
-def _check_document(path: Path, schema_name: str) -> tuple[Loaded, bool]:
+def _check_document(path: Path, rules: Rules, schema_name: str) -> tuple[Loaded, bool]:
     """A file other than a case (glossary, lecture pack): loading and its schema. The flag says
     whether it was read cleanly, so that its own rules can run."""
     loaded = load_file(path, display_path(path))
     readable = loaded.data is not None and not loaded.problems
     if readable:
-        loaded.problems.extend(_schema_problems(loaded, schema_name))
+        loaded.problems.extend(_schema_problems(loaded, rules, schema_name))
     return loaded, readable
 
 
@@ -390,9 +392,9 @@ def _result(loaded: Loaded) -> tuple[dict | None, list[Problem]]:
     return (loaded.data if not problems else None), problems
 
 
-def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, list[Problem]]:
+def validate_glossary(path: Path, rules: Rules) -> tuple[dict | None, list[Problem]]:
     """The glossary: its schema and the same citation rules as a case."""
-    loaded, readable = _check_document(path, GLOSSARY_SCHEMA)
+    loaded, readable = _check_document(path, rules, GLOSSARY_SCHEMA)
     if readable:
         loaded.problems.extend(loaded.problem(where, message, key=at_key) for where, at_key, message in _citation_problems(loaded.data))
         seen: dict[str, int] = {}
@@ -404,9 +406,9 @@ def validate_glossary(path: Path = SCHEMA_DIR / GLOSSARY) -> tuple[dict | None, 
     return _result(loaded)
 
 
-def validate_pack(path: Path, case_ids: set[str]) -> tuple[dict | None, list[Problem]]:
+def validate_pack(path: Path, rules: Rules, case_ids: set[str]) -> tuple[dict | None, list[Problem]]:
     """A lecture pack: its schema, and every case id it lists must be a valid case."""
-    loaded, readable = _check_document(path, PACK_SCHEMA)
+    loaded, readable = _check_document(path, rules, PACK_SCHEMA)
     listed = loaded.data.get("cases") if readable else None
     for i, case_id in enumerate(listed if isinstance(listed, list) else []):
         if isinstance(case_id, str) and case_id not in case_ids:

@@ -18,11 +18,10 @@ from pathlib import Path
 import markdown
 from jinja2 import Environment, PackageLoader
 
-from .catalog import Case
-from .text import (
-    COMPLETENESS,
-    EDITIONS,
-    SECTION_TITLES,
+from ..records.catalog import Case, Catalog
+from ..records.packs import Pack
+from ..records.rules import Rules
+from ..text import (
     Citations,
     escape_markdown_html,
     format_period,
@@ -33,6 +32,16 @@ from .text import (
 )
 
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+EDITIONS = {"student": "学员版", "teacher": "教师版"}
+
+
+def case_pdf(case_id: str, edition: str) -> str:
+    """Where a case's handout lives on the site (and under the build folder)."""
+    return f"pdf/{case_id}-{edition}.pdf"
+
+
+def pack_pdf(pack_name: str, edition: str) -> str:
+    return f"pdf/packs/{pack_name}-{edition}.pdf"
 FONT_PACKAGE = "fonts-noto-cjk"
 
 
@@ -40,31 +49,20 @@ class PdfError(Exception):
     """A problem a lecturer can act on, in Chinese."""
 
 
-@dataclass(frozen=True)
-class Pack:
-    title: str
-    lecturer: str
-    cases: tuple[str, ...]
-    edition: str = "student"
-    subtitle: str | None = None
-    date: str | None = None
-    source: str = ""
-
-
 @cache
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("casebook", "templates/pdf"), autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("casebook", "pdf/templates"), autoescape=False, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(human_date=human_date)
     return env
 
 
 @cache
 def stylesheet() -> str:
-    return resources.files("casebook").joinpath("templates/pdf/print.css").read_text(encoding="utf-8")
+    return resources.files("casebook").joinpath("pdf/templates/print.css").read_text(encoding="utf-8")
 
 
-def _case_html(case: Case, teacher: bool) -> str:
-    citations = Citations.for_case(case.data, anchor_prefix=f"{case.id}-")
+def _case_html(case: Case, rules: Rules, teacher: bool) -> str:
+    citations = Citations.for_case(case.data, rules, anchor_prefix=f"{case.id}-")
 
     def cite_html(text: str) -> str:
         return re.sub(r'<sup class="cb-cite" id="[^"]*"><a href="(#[^"]*)"[^>]*>(\[\d+\])</a></sup>',
@@ -89,8 +87,8 @@ def _case_html(case: Case, teacher: bool) -> str:
         teacher=teacher,
         place=" › ".join(place_chain(case["location"])),
         period=format_period(case.get("period")),
-        completeness=COMPLETENESS[case["completeness"]],
-        section_titles=SECTION_TITLES,
+        completeness=rules.labels("completeness")[case["completeness"]],
+        section_titles=rules.sections,
         md=md,
         md_inline=md_inline,
         cite=lambda ref_id: cite_html(f"[^{ref_id}]"),
@@ -100,7 +98,7 @@ def _case_html(case: Case, teacher: bool) -> str:
     )
 
 
-def render_html(cases: list[Case], edition: str = "student", pack: Pack | None = None) -> str:
+def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack: Pack | None = None) -> str:
     """One handout (one case) or a lecture pack (cover, contents, one case per chapter)."""
     teacher = edition == "teacher"
     if pack:
@@ -117,7 +115,7 @@ def render_html(cases: list[Case], edition: str = "student", pack: Pack | None =
         modified=pack.date if pack and pack.date else dates[-1],
         edition_label=EDITIONS[edition],
         pack=pack,
-        cases=[{"id": c.id, "title": c["title"], "html": _case_html(c, teacher)} for c in cases],
+        cases=[{"id": c.id, "title": c["title"], "html": _case_html(c, rules, teacher)} for c in cases],
     )
 
 
@@ -162,34 +160,15 @@ def cached_pdf(document_html: str, cache_dir: Path) -> tuple[Path, bool]:
     return path, True
 
 
-def load_pack(path: Path, catalog) -> Pack:
-    from .validate import validate_pack
-
-    data, problems = validate_pack(path, set(catalog.cases))
-    if problems:
-        raise PdfError("讲义合集有问题：\n" + "\n".join(str(p) for p in problems))
-    return Pack(
-        title=data["title"],
-        lecturer=data["lecturer"],
-        cases=tuple(data["cases"]),
-        edition=data.get("edition", "student"),
-        subtitle=data.get("subtitle"),
-        date=data.get("date"),
-        source=str(path),
-    )
-
-
-def pack_paths(lectures_dir: Path) -> list[Path]:
-    return sorted(lectures_dir.glob("*.yaml")) if lectures_dir.is_dir() else []
-
-
-def site_documents(catalog, packs: dict[str, Pack]) -> dict[str, str]:
-    """Every PDF the site offers, as {path under the site: HTML to print}."""
+def site_documents(catalog: Catalog, packs: dict[str, Pack]) -> dict[str, object]:
+    """Every PDF the site offers, as {path under the site: a function that renders its HTML}.
+    Rendering is left to the caller, so a preview can make only the one a reader asks for."""
     docs = {}
     for case in catalog.published:
         for edition in EDITIONS:
-            docs[f"pdf/{case.id}-{edition}.pdf"] = render_html([case], edition)
+            docs[case_pdf(case.id, edition)] = lambda case=case, edition=edition: render_html([case], catalog.rules, edition)
     for name, pack in packs.items():
+        cases = [catalog.cases[i] for i in pack.cases]
         for edition in EDITIONS:
-            docs[f"pdf/packs/{name}-{edition}.pdf"] = render_html([catalog.cases[i] for i in pack.cases], edition, pack)
+            docs[pack_pdf(name, edition)] = lambda cases=cases, edition=edition, pack=pack: render_html(cases, catalog.rules, edition, pack)
     return docs

@@ -8,7 +8,7 @@ oversized files become problems instead of exceptions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import yaml
@@ -66,9 +66,21 @@ class Loaded:
     positions: dict = field(default_factory=dict)  # value path tuple -> (line, col)
     key_positions: dict = field(default_factory=dict)  # key path tuple -> (line, col)
     problems: list = field(default_factory=list)
+    positioned: bool = True  # False when read from the cache: positions are read again on demand
+
+    def to_json(self) -> dict:
+        """What the validation cache keeps: the data and the problems (positions are cheap to redo)."""
+        return {"display": self.display, "data": self.data, "problems": [list(astuple(p)) for p in self.problems]}
+
+    @classmethod
+    def from_json(cls, path: Path, entry: dict) -> "Loaded":
+        return cls(path, entry["display"], entry["data"], problems=[Problem(*p) for p in entry["problems"]], positioned=False)
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """The position of a path, or of its nearest ancestor that has one."""
+        if not self.positioned:
+            again = load_file(self.path, self.display)
+            self.positions, self.key_positions, self.positioned = again.positions, again.key_positions, True
         table = self.key_positions if key else self.positions
         path = tuple(path)
         while path:

@@ -16,21 +16,19 @@ from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
-from .cache import FileCache
-from .catalog import load_catalog
-from .pdf import PdfError, cached_pdf, load_pack, pack_paths, site_documents
+from ..pdf.render import PdfError, cached_pdf, site_documents
+from ..project import DEFAULTS, Project
+from ..search import merge_single_han_tokens, search_words
+from .pages import render_site
 from .sanitize import sanitize
-from .schema import GLOSSARY
-from .site import merge_single_han_tokens, render_site, search_words
-from .validate import validate_glossary
 
 
 class CasebookConfig(Config):
-    cases_dir = config_options.Type(str, default="cases")
-    schemas_dir = config_options.Type(str, default="schemas")
-    lectures_dir = config_options.Type(str, default="docs/lectures")
+    cases_dir = config_options.Type(str, default=DEFAULTS["cases_dir"])
+    schemas_dir = config_options.Type(str, default=DEFAULTS["schemas_dir"])
+    lectures_dir = config_options.Type(str, default=DEFAULTS["lectures_dir"])
+    cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs and validation results
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
-    cache_dir = config_options.Type(str, default=".cache")  # PDFs and validation results
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
 
 
@@ -42,19 +40,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
-        self.cases_dir = root / self.config.cases_dir
-        self.schemas_dir = root / self.config.schemas_dir
-        cache_root = root / self.config.cache_dir
-        self.catalog, result = load_catalog([self.cases_dir], FileCache(cache_root))
-        self.catalog.show_drafts = self.serving
-        self.glossary, glossary_problems = validate_glossary(self.schemas_dir / GLOSSARY)
-        problems = result.problems + glossary_problems
-        self.packs = {}
-        for path in pack_paths(root / self.config.lectures_dir):
-            try:
-                self.packs[path.stem] = load_pack(path, self.catalog)
-            except PdfError as exc:
-                problems.append(str(exc))
+        self.project = project = Project(root, {k: self.config[k] for k in DEFAULTS}, Path(config.config_file_path))
+        library = project.load(show_drafts=self.serving)
+        self.catalog, self.glossary, self.packs, problems = library.catalog, library.glossary, library.packs, library.problems
         if problems:
             lines = "\n".join(str(p) for p in problems)  # validator problems and pack errors
             raise PluginError(f"案例校验未通过（{len(problems)} 处问题），网站没有构建：\n{lines}")
@@ -100,11 +88,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _pdfs(self, config) -> dict[str, Path]:
         """Each case's handouts and each pack; a PDF whose HTML did not change is not printed again."""
-        cache_dir = Path(config.config_file_path).parent / self.config.cache_dir / "pdf"
+        cache_dir = self.project.cache_dir / "pdf"
         out, made = {}, 0
         try:
             for path, document in site_documents(self.catalog, self.packs).items():
-                out[path], new = cached_pdf(document, cache_dir)
+                out[path], new = cached_pdf(document(), cache_dir)
                 made += new
         except PdfError as exc:
             raise PluginError(str(exc)) from exc
@@ -116,8 +104,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_serve(self, server, config, builder):
         # Editing a case file, the glossary or a vocabulary rebuilds and reloads the preview.
-        server.watch(str(self.cases_dir))
-        server.watch(str(self.schemas_dir))
+        server.watch(str(self.project.cases_dir))
+        server.watch(str(self.project.schemas_dir))
         return server
 
     # After the search plugin writes its index (priority 0), before the offline plugin inlines it (-100).

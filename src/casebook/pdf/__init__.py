@@ -1,0 +1,1 @@
+"""The PDF renderer: handouts and lecture packs printed by WeasyPrint."""

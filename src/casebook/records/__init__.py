@@ -1,0 +1,1 @@
+"""The records: rules (schema folder), loader, validator and catalog."""
