@@ -165,6 +165,13 @@ class RegionTable:
 
 
 @cache
+def denied_hosts(schema_dir: Path = SCHEMA_DIR) -> frozenset[str]:
+    """Mirror and spam hosts that a reference may not link to (schemas/denied-hosts.yaml)."""
+    doc = yaml.safe_load((schema_dir / "denied-hosts.yaml").read_text(encoding="utf-8"))
+    return frozenset(h.lower() for h in doc["hosts"])
+
+
+@cache
 def regions(schema_dir: Path = SCHEMA_DIR) -> RegionTable:
     doc = yaml.safe_load((schema_dir / "regions.yaml").read_text(encoding="utf-8"))
     return RegionTable(doc["source"], doc["year"], {str(k): v for k, v in doc["regions"].items()})

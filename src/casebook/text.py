@@ -165,7 +165,7 @@ def _authors(ref: dict) -> str:
 def gbt7714(ref: dict) -> str:
     """One reference as plain text in GB/T 7714-2015 (顺序编码制) style."""
     kind = ref["type"] + ("/OL" if ref.get("online") or ref["type"] == "EB" and ref.get("url") else "")
-    head = f"{ref['title']}[{kind}]"
+    head = f"{ref.get('title') or '［题名不详］'}[{kind}]"
     authors = _authors(ref)
     parts = [f"{authors}. {head}" if authors else head]
     t = ref["type"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from .cache import FileCache
 from .loader import Loaded, load_file
 from .problems import Problem
 from . import SCHEMA_DIR
-from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, PACK_SCHEMA, fast_check, partial_date, read_schema, regions, validator
+from .schema import CASE_SCHEMA, GLOSSARY, GLOSSARY_SCHEMA, PACK_SCHEMA, denied_hosts, fast_check, partial_date, read_schema, regions, validator
 
 # Inline citation in Markdown text: [^w7]
 CITATION = re.compile(r"\[\^([^\]\s]*)\]")
@@ -100,6 +101,8 @@ def _schema_problems(loaded: Loaded, schema_name: str = CASE_SCHEMA) -> list[Pro
         elif kind == "pattern":
             why = error.schema.get("x-message") or f"格式应符合 {error.validator_value}"
             problems.append((path, False, f"格式不对：{why}", None))
+        elif kind == "not" and error.schema.get("x-message"):
+            problems.append((path, False, f"格式不对：{error.schema['x-message']}", None))
         elif kind == "format":
             what = {"partial-date": "日期在日历上不存在", "date": "日期在日历上不存在", "uri": "不是有效的网址"}
             problems.append((path, False, f"“{error.instance}”{what.get(error.validator_value, '格式不对')}", None))
@@ -187,6 +190,7 @@ def _record_problems(loaded: Loaded) -> list[Problem]:
         found.append((("related", i), False, "相关案例不能是本案例自己"))
 
     found.extend(_location_problems(data.get("location")))
+    found.extend(_link_problems(data))
     return [loaded.problem(path, message, key=at_key) for path, at_key, message in found]
 
 
@@ -218,6 +222,25 @@ def _citation_problems(data: dict) -> list[tuple[tuple, bool, str]]:
         if rid not in cited:
             found.append((("references", i, "id"), False, f"文献“{rid}”没有被正文或成效数据引用"))
 
+    return found
+
+
+def _denied_host(url: str) -> str | None:
+    host = (urlsplit(url).hostname or "").lower()
+    parts = host.split(".")
+    denied = denied_hosts()
+    return next((h for h in (".".join(parts[i:]) for i in range(len(parts))) if h in denied), None)
+
+
+def _link_problems(data: dict) -> list[tuple[tuple, bool, str]]:
+    """No reference links to a mirror or spam host (schemas/denied-hosts.yaml)."""
+    found = []
+    for i, ref in enumerate(_dicts(data.get("references"))):
+        for key in ("url", "read_at"):
+            if isinstance(ref.get(key), str) and (host := _denied_host(ref[key])):
+                found.append((("references", i, key), False,
+                              f"{host} 是镜像或转载站（见 schemas/denied-hosts.yaml），不能作为出处链接；"
+                              "请引用原始出版物，在 note 中说明经转载页面读到"))
     return found
 
 
