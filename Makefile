@@ -31,7 +31,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 serve: setup
-	$(BIN)/mkdocs serve -a $(HOST):$(PORT)
+	$(BIN)/casebook serve -a $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

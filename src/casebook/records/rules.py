@@ -140,6 +140,11 @@ def _read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _read_yaml(path: Path):
+    # LibYAML when present: the region table has thousands of lines
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _as_enum(vocabulary: dict) -> dict:
     """A vocabulary as the validator reads it: its terms as an enum. The file keeps one
     const + description per term for editors' hover help; an enum checks the same values
@@ -163,10 +168,9 @@ class Rules:
         resources = [(name, doc) for name, doc in self.schemas.items()]
         resources += [(f"{VOCAB_DIR}/{stem}.json", _as_enum(doc)) for stem, doc in vocab_docs.items()]
         self.registry = Registry().with_resources((uri, Resource.from_contents(doc)) for uri, doc in resources)
-        regions = yaml.safe_load((self.folder / REGIONS).read_text(encoding="utf-8"))
+        regions = _read_yaml(self.folder / REGIONS)
         self.regions = RegionTable(regions["source"], regions["year"], {str(k): v for k, v in regions["regions"].items()})
-        denied_file = self.folder / DENIED_HOSTS
-        denied = yaml.safe_load(denied_file.read_text(encoding="utf-8")) if denied_file.exists() else {"hosts": []}
+        denied = _read_yaml(self.folder / DENIED_HOSTS)
         self.denied_hosts = frozenset(h.lower() for h in denied["hosts"])
 
     # $ref -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -99,6 +100,8 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
         elif kind == "pattern":
             why = error.schema.get("x-message") or f"格式应符合 {error.validator_value}"
             problems.append((path, False, f"格式不对：{why}", None))
+        elif kind == "not" and error.schema.get("x-message"):
+            problems.append((path, False, f"格式不对：{error.schema['x-message']}", None))
         elif kind == "format":
             what = {"partial-date": "日期在日历上不存在", "date": "日期在日历上不存在", "uri": "不是有效的网址"}
             problems.append((path, False, f"“{error.instance}”{what.get(error.validator_value, '格式不对')}", None))
@@ -186,6 +189,7 @@ def _record_problems(loaded: Loaded, rules: Rules) -> list[Problem]:
         found.append((("related", i), False, "相关案例不能是本案例自己"))
 
     found.extend(_location_problems(data.get("location"), rules))
+    found.extend(_link_problems(data, rules))
     return [loaded.problem(path, message, key=at_key) for path, at_key, message in found]
 
 
@@ -217,6 +221,24 @@ def _citation_problems(data: dict) -> list[tuple[tuple, bool, str]]:
         if rid not in cited:
             found.append((("references", i, "id"), False, f"文献“{rid}”没有被正文或成效数据引用"))
 
+    return found
+
+
+def _denied_host(url: str, rules: Rules) -> str | None:
+    """The deny-listed host (or parent domain) a URL points to, if any."""
+    parts = (urlsplit(url).hostname or "").lower().split(".")
+    return next((h for h in (".".join(parts[i:]) for i in range(len(parts))) if h in rules.denied_hosts), None)
+
+
+def _link_problems(data: dict, rules: Rules) -> list[tuple[tuple, bool, str]]:
+    """No reference links to a mirror or spam host (schemas/denied-hosts.yaml)."""
+    found = []
+    for i, ref in enumerate(_dicts(data.get("references"))):
+        for key in ("url", "read_at"):
+            if isinstance(ref.get(key), str) and (host := _denied_host(ref[key], rules)):
+                found.append((("references", i, key), False,
+                              f"{host} 是镜像或转载站（见 schemas/denied-hosts.yaml），不能作为出处链接；"
+                              "请引用原始出版物，在 note 中说明经转载页面读到"))
     return found
 
 
@@ -396,7 +418,8 @@ def validate_glossary(path: Path, rules: Rules) -> tuple[dict | None, list[Probl
     """The glossary: its schema and the same citation rules as a case."""
     loaded, readable = _check_document(path, rules, GLOSSARY_SCHEMA)
     if readable:
-        loaded.problems.extend(loaded.problem(where, message, key=at_key) for where, at_key, message in _citation_problems(loaded.data))
+        found = _citation_problems(loaded.data) + _link_problems(loaded.data, rules)
+        loaded.problems.extend(loaded.problem(where, message, key=at_key) for where, at_key, message in found)
         seen: dict[str, int] = {}
         for i, entry in enumerate(_dicts(loaded.data.get("terms"))):
             for name in [entry.get("term"), *(entry.get("aliases") or [])]:

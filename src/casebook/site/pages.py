@@ -5,10 +5,13 @@ Pure functions: no I/O, no global state. `render_site` returns {path in docs: te
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
-import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
@@ -257,7 +260,35 @@ def render_data_page(rules: Rules) -> str:
     return _env().get_template("data.md.j2").render(codebook=codebook_rows(rules), cell=_cell)
 
 
-def render_site(
+@dataclass(frozen=True)
+class CasePage:
+    """A case page not rendered yet, with a digest of everything it shows: the preview renders
+    again only the pages whose digest changed."""
+
+    key: str
+    render: Callable[[], str]
+
+
+@cache
+def _templates_digest() -> str:
+    folder = Path(__file__).parent / "templates"
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*")))).hexdigest()
+
+
+def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset()) -> dict[str, CasePage]:
+    marker = GlossaryMarker(glossary["terms"])
+    shared = json.dumps([glossary, catalog.rules.version, _templates_digest()], ensure_ascii=False, sort_keys=True)
+    pages = {}
+    for case in catalog.published:
+        related = [(o, catalog.cases[o]["title"], catalog.cases[o]["summary"]) for o in catalog.related(case.id)]
+        handouts = sorted(p for p in (case_pdf(case.id, e) for e in EDITIONS) if p in pdfs)
+        shown = json.dumps([case.data, case.source, related, handouts], ensure_ascii=False, sort_keys=True)
+        key = hashlib.sha256((shared + shown).encode()).hexdigest()
+        pages[f"cases/{case.id}.md"] = CasePage(key, lambda case=case: render_case(case, catalog, marker, pdfs))
+    return pages
+
+
+def shared_pages(
     catalog: Catalog,
     glossary: dict,
     directory_urls: bool = True,
@@ -265,8 +296,7 @@ def render_site(
     packs: dict | None = None,
     contributing: str | None = None,
 ) -> dict[str, str]:
-    """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
-    marker = GlossaryMarker(glossary["terms"])
+    """Every generated file but the case pages: home, indexes, glossary, browse data …"""
     files = {
         "schema.md": render_schema_reference(catalog.rules),
         "data.md": render_data_page(catalog.rules),
@@ -282,7 +312,19 @@ def render_site(
             files[f"{facet.page}.md"] = render_facet(facet, catalog)
     if contributing:
         files["contribute.md"] = contributing
-    for case in catalog.published:
-        files[f"cases/{case.id}.md"] = render_case(case, catalog, marker, pdfs)
     files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)
     return files
+
+
+def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True, pdfs: set[str] = frozenset(),
+                packs: dict | None = None, contributing: str | None = None) -> dict[str, str]:
+    """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
+    files = shared_pages(catalog, glossary, directory_urls, pdfs, packs, contributing)
+    files.update({path: page.render() for path, page in case_pages(catalog, glossary, pdfs).items()})
+    return files
+
+
+def render_problems(title: str, problems: list) -> str:
+    """A page that says what is wrong, for the preview: file:line:column and the message, in Chinese."""
+    lines = "\n".join(f"    - `{escape_markdown_html(str(p)).replace('`', '′')}`" for p in problems)
+    return f"# {escape_markdown_html(title)}\n\n!!! failure \"校验未通过：修改后保存，预览会自动刷新\"\n{lines}\n"

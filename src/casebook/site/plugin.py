@@ -1,5 +1,12 @@
 """MkDocs plugin: load → validate → catalog at the start of each build, then feed the generated
-pages to MkDocs in memory. Nothing generated is written to docs/ or committed."""
+pages to MkDocs. Nothing generated is written to docs/ or committed.
+
+`mkdocs build` gets every page in memory and fails on any validation problem. `mkdocs serve`
+(the editors' preview) keeps going instead: a file with problems shows them on its own page, and
+with `--dirty` (as `casebook serve` and `make serve` run it) only the pages that changed are built
+again (see preview.py). The plugin defines on_startup, so MkDocs keeps one instance for the whole
+serve session.
+"""
 
 from __future__ import annotations
 
@@ -14,13 +21,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-log = logging.getLogger("mkdocs.plugins.casebook")
-
 from ..pdf.render import PdfError, cached_pdf, site_documents
 from ..project import DEFAULTS, Project
 from ..search import merge_single_han_tokens, search_words
-from .pages import render_site
+from .pages import case_pages, render_problems, shared_pages
+from .preview import Staging, merge_search_index, serve_pdfs_on_demand
 from .sanitize import sanitize
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+EMPTY_GLOSSARY = {"terms": [], "references": []}
 
 
 class CasebookConfig(Config):
@@ -35,17 +44,25 @@ class CasebookConfig(Config):
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     serving = False
 
+    def __init__(self):
+        self.documents: dict = {"paths": {}}  # the preview's PDFs, made when asked for
+        self.rebuilt: set[str] = set()
+
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
 
     def on_config(self, config):
+        gc.unfreeze()  # the previous preview build's catalog may go
         root = Path(config.config_file_path).parent
         self.project = project = Project(root, {k: self.config[k] for k in DEFAULTS}, Path(config.config_file_path))
         library = project.load(show_drafts=self.serving)
-        self.catalog, self.glossary, self.packs, problems = library.catalog, library.glossary, library.packs, library.problems
-        if problems:
-            lines = "\n".join(str(p) for p in problems)  # validator problems and pack errors
-            raise PluginError(f"案例校验未通过（{len(problems)} 处问题），网站没有构建：\n{lines}")
+        self.catalog, self.packs, self.problems = library.catalog, library.packs, library.problems
+        self.glossary = library.glossary or EMPTY_GLOSSARY
+        if self.problems and not self.serving:
+            lines = "\n".join(str(p) for p in self.problems)  # validator problems and pack errors
+            raise PluginError(f"案例校验未通过（{len(self.problems)} 处问题），网站没有构建：\n{lines}")
+        for problem in self.problems:  # the preview shows them on the pages too (not a warning: strict mode would stop)
+            log.info(str(problem))
         self._teach_jieba()
         # The catalog stays alive for the whole build; keep the garbage collector from walking
         # through its many small objects again at every collection while pages are rendered.
@@ -63,21 +80,52 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             jieba.add_word(word, freq=100_000)
 
     def on_files(self, files, config):
-        pdfs = self._pdfs(config) if self.config.pdf else {}
-        guide = Path(config.config_file_path).parent / self.config.contributing
-        generated = render_site(
+        documents = site_documents(self.catalog, self.packs) if self.config.pdf else {}
+        guide = self.project.root / self.config.contributing
+        pages = shared_pages(
             self.catalog,
             self.glossary,
             directory_urls=config.use_directory_urls,
-            pdfs=set(pdfs),
+            pdfs=set(documents),
             packs=self.packs,
             contributing=guide.read_text(encoding="utf-8") if guide.exists() else None,
         )
-        for path, content in generated.items():
-            self._replace(files, File.generated(config, path, content=content))
-        for path, source in pdfs.items():
+        cases = case_pages(self.catalog, self.glossary, set(documents))
+        if self.serving:
+            self.documents["paths"] = documents
+            self._stage(config, files, pages, cases)
+            for path in documents:  # an empty stand-in, printed when first asked for (preview.py)
+                self._replace(files, File.generated(config, path, content=b""))
+            return files
+        for path, text in pages.items():
+            self._replace(files, File.generated(config, path, content=text))
+        for path, page in cases.items():
+            self._replace(files, File.generated(config, path, content=page.render()))
+        for path, source in self._print_pdfs(documents).items():
             self._replace(files, File.generated(config, path, abs_src_path=str(source)))
         return files
+
+    def _stage(self, config, files, pages: dict, cases: dict):
+        """The preview: pages on disk, written only when changed; problems on the pages they concern."""
+        errors = {}
+        by_file: dict[str, list] = {}
+        for problem in self.problems:
+            by_file.setdefault(getattr(problem, "file", "讲义合集"), []).append(problem)
+        for name, problems in by_file.items():
+            stem = Path(name).stem
+            if Path(name).resolve().parent == self.project.cases_dir:
+                errors[f"cases/{stem}.md"] = render_problems(f"{stem}.yaml 有问题", problems)
+            elif Path(name).name == self.project.glossary.name:
+                errors["glossary.md"] = render_problems("术语表有问题", problems)
+            else:
+                errors["handouts.md"] = render_problems("讲义合集有问题", problems)
+        if self.problems:  # the home page lists them all, wherever the editor is looking
+            pages = pages | {"index.md": render_problems("预览：有文件没有通过校验", self.problems)}
+        staging = Staging(self._preview_dir())
+        written = staging.update(pages, cases, errors)
+        log.info(f"预览：更新了 {len(written)} 个页面")
+        for file in staging.files(config):
+            self._replace(files, file)
 
     @staticmethod
     def _replace(files, file):
@@ -86,27 +134,35 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.remove(existing)
         files.append(file)
 
-    def _pdfs(self, config) -> dict[str, Path]:
+    def _print_pdfs(self, documents: dict) -> dict[str, Path]:
         """Each case's handouts and each pack; a PDF whose HTML did not change is not printed again."""
-        cache_dir = self.project.cache_dir / "pdf"
         out, made = {}, 0
         try:
-            for path, document in site_documents(self.catalog, self.packs).items():
-                out[path], new = cached_pdf(document(), cache_dir)
+            for path, document in documents.items():
+                out[path], new = cached_pdf(document(), self._pdf_cache())
                 made += new
         except PdfError as exc:
             raise PluginError(str(exc)) from exc
-        log.info(f"讲义 PDF：新生成 {made} 份，{len(out) - made} 份未变（沿用缓存）")
+        if documents:
+            log.info(f"讲义 PDF：新生成 {made} 份，{len(out) - made} 份未变（沿用缓存）")
         return out
 
+    def _pdf_cache(self) -> Path:
+        return self.project.cache_dir / "pdf"
+
     def on_page_content(self, html, page, config, files):
+        self.rebuilt.add(page.url)
         return sanitize(html)
 
     def on_serve(self, server, config, builder):
         # Editing a case file, the glossary or a vocabulary rebuilds and reloads the preview.
         server.watch(str(self.project.cases_dir))
         server.watch(str(self.project.schemas_dir))
+        serve_pdfs_on_demand(server, self.documents, lambda html: cached_pdf(html, self._pdf_cache())[0])
         return server
+
+    def on_pre_build(self, config):
+        self.rebuilt = set()
 
     # After the search plugin writes its index (priority 0), before the offline plugin inlines it (-100).
     @event_priority(-50)
@@ -119,3 +175,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             doc["title"] = merge_single_han_tokens(doc["title"])
             doc["text"] = merge_single_han_tokens(doc["text"])
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        if self.serving:
+            merge_search_index(Path(config.site_dir), self._preview_dir() / "search_index.json", self.rebuilt)
+
+    def _preview_dir(self) -> Path:
+        return self.project.cache_dir / "preview"

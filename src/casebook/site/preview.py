@@ -1,0 +1,118 @@
+"""The live preview under `mkdocs serve --dirty`: what an editor sees while saving a case.
+
+- Generated pages are written to a staging folder, and only when their text changed: MkDocs' dirty
+  build then rebuilds just those pages (it compares file times), so saving one case re-renders the
+  case, the index pages that list it and nothing else.
+- A case page whose digest did not change is not even rendered again.
+- PDFs are printed when a reader opens one, not on every rebuild.
+- The search index of a dirty build holds only the rebuilt pages; it is merged into the full one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.structure.files import File
+
+from .pages import CasePage
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(temp, path)
+    return True
+
+
+class Staging:
+    """Generated pages on disk, for the preview. One folder per project and site folder."""
+
+    def __init__(self, folder: Path):
+        self.docs = folder / "docs"
+        self.keys_file = folder / "case-keys.json"
+        try:
+            self.keys = json.loads(self.keys_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.keys = {}
+
+    def update(self, pages: dict[str, str], cases: dict[str, CasePage], errors: dict[str, str]) -> list[str]:
+        """Bring the folder up to date; returns the paths written (for the log)."""
+        written = [path for path, text in pages.items() if _write_if_changed(self.docs / path, text)]
+        for path, page in cases.items():
+            if path in errors:
+                continue
+            target = self.docs / path
+            if self.keys.get(path) != page.key or not target.exists():
+                if _write_if_changed(target, page.render()):
+                    written.append(path)
+                self.keys[path] = page.key
+        for path, text in errors.items():  # a file with problems shows them on its own page
+            self.keys.pop(path, None)
+            if _write_if_changed(self.docs / path, text):
+                written.append(path)
+        wanted = set(pages) | set(cases) | set(errors)
+        for stale in [p for p in self._existing() if p not in wanted]:
+            (self.docs / stale).unlink()
+            self.keys.pop(stale, None)
+        _write_if_changed(self.keys_file, json.dumps(self.keys, sort_keys=True))
+        return written
+
+    def _existing(self) -> list[str]:
+        if not self.docs.is_dir():
+            return []
+        return [p.relative_to(self.docs).as_posix() for p in self.docs.rglob("*") if p.is_file() and not p.name.endswith(".tmp")]
+
+    def files(self, config) -> list[File]:
+        return [File(path, str(self.docs), config.site_dir, config.use_directory_urls) for path in sorted(self._existing())]
+
+
+def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
+    """Wrap the preview server: a request for one of `documents` (site path → HTML function) prints
+    that PDF (make_pdf(html) → cached file) into the site folder, then the server sends it."""
+    app = server.get_app()
+    mount = server.mount_path
+
+    def app_with_pdfs(environ, start_response):
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+        relative = path[len(mount):] if path.startswith(mount) else None
+        if relative and re.fullmatch(r"pdf/[\w/.-]+\.pdf", relative) and relative in documents.get("paths", {}):
+            target = Path(server.root) / relative
+            if not target.exists() or target.stat().st_size == 0:  # the build leaves an empty stand-in
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(make_pdf(documents["paths"][relative]()), target)
+        return app(environ, start_response)
+
+    server.set_app(app_with_pdfs)
+
+
+def merge_search_index(site_dir: Path, saved: Path, rebuilt: set[str]) -> None:
+    """After a dirty build: the index MkDocs wrote covers only the rebuilt pages; keep the others'
+    entries from the previous full index."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.exists():
+        return
+    fresh = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        previous = json.loads(saved.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = None
+    if previous:
+        page_of = lambda doc: doc["location"].split("#", 1)[0]  # noqa: E731
+        kept = [doc for doc in previous["docs"] if page_of(doc) not in rebuilt]
+        fresh["docs"] = kept + fresh["docs"]
+    text = json.dumps(fresh, ensure_ascii=False, separators=(",", ":"))
+    _write_if_changed(saved, text)
+    path.write_text(text, encoding="utf-8")
