@@ -57,6 +57,12 @@ SCHEMA_AND_RECORD_RULES = [
     ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "应为“越秀区”"),
     ("adcode-province-mismatch", "province: 广东省", "province: 广西壮族自治区", "location.province", "province:", "应为“广东省”"),
     ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "应为“广州市”"),
+    # references a reader can trust
+    ("mirror-host-url", "    year: 2018\n", "    year: 2018\n    url: http://www.jizihe.com/page/1.shtml\n", "references[0].url", "url:", "镜像或转载站"),
+    ("mirror-host-read-at", "    year: 2018\n", "    year: 2018\n    read_at: https://m.handmsg.com/page/2.shtml\n", "references[0].read_at", "read_at:", "denied-hosts"),
+    ("remark-in-title", "title: 测试文献一", "title: 测试文献一（报道）", "references[0].title", "title: 测试文献一（报道）", "写进 note"),
+    ("unknown-title-remark", "title: 测试文献一", "title: 某报关于测试的文章（原题不详）", "references[0].title", "title: 某报", "写进 note"),
+    ("untitled-without-note", "    title: 测试文献一\n", "", "references[0].note", "  - id: r1", "缺少必填字段“note”"),
 ]
 
 
@@ -177,3 +183,16 @@ def test_glossary_citations_must_resolve(tmp_path):
     data, problems = validate_glossary(path, RULES)
     assert data is None
     assert [(p.line, p.path) for p in problems] == [(3, "terms[0].definition"), (5, "references[0].id")]
+
+
+def test_real_references_link_to_no_denied_host_and_carry_no_remark_in_title():
+    """Every case and the glossary: no link to a mirror or spam host, no editor remark in a title."""
+    from casebook.records.validate import validate_glossary
+
+    from .paths import CASES_DIR, PROJECT_ROOT
+
+    result = validate_paths([CASES_DIR], RULES)
+    glossary_problems = validate_glossary(PROJECT_ROOT / "schemas" / "glossary.yaml", RULES)[1]
+    wrong = [str(p) for p in result.problems + glossary_problems if "镜像或转载站" in p.message or "写进 note" in p.message]
+    assert wrong == []
+    assert len(result.files) >= 50 and not result.problems
