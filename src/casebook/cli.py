@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as _dt
 import subprocess
 import sys
@@ -251,8 +252,12 @@ def cmd_render(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    # --dirty rebuilds only the changed pages; MkDocs warns about dirty builds, so not strict here
-    return _mkdocs(args.project, "serve", "--dirty", "--no-strict", "-a", args.addr)
+    """The preview becomes the MkDocs server process itself, so stopping this command stops it.
+    --dirty rebuilds only the changed pages; MkDocs warns about dirty builds, so not strict here."""
+    project = args.project
+    config = ["-f", str(project.config_file)] if project.config_file else []
+    os.chdir(project.root)
+    os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", args.addr, *config])
 
 
 def parser() -> argparse.ArgumentParser:

@@ -73,14 +73,24 @@ def _csv(rows: list[dict] | list[list], header: list[str]) -> str:
     return buffer.getvalue()
 
 
-def export_files(catalog: Catalog) -> dict[str, str]:
-    """{file name: text} for cases.json, cases.csv and codebook.csv. Deterministic for the same input."""
+def export_files(catalog: Catalog, memo: dict | None = None) -> dict[str, str]:
+    """{file name: text} for cases.json, cases.csv and codebook.csv. Deterministic for the same input.
+    memo: per-case results kept between calls (the preview), keyed by the file's digest."""
     cases = catalog.published
     fields = csv_fields(catalog.rules)
     book = codebook_rows(catalog.rules)
+    memo = {} if memo is None else memo
+    rows = []
+    for case in cases:
+        key = (case.digest, catalog.rules.version)
+        if not case.digest or key not in memo:
+            # one case per line: compact, and a change to one case is one changed line in a diff
+            memo[key] = (json.dumps(case.data, ensure_ascii=False, sort_keys=True), [_cell(_get(case.data, f.path), f) for f in fields])
+        rows.append(memo[key])
+    for stale in set(memo) - {(c.digest, catalog.rules.version) for c in cases}:
+        del memo[stale]  # only the current version of each case stays
     return {
-        # one case per line: compact, and a change to one case is one changed line in a diff
-        "cases.json": "[\n" + ",\n".join(json.dumps(c.data, ensure_ascii=False, sort_keys=True) for c in cases) + "\n]\n",
-        "cases.csv": _csv([[_cell(_get(c.data, f.path), f) for f in fields] for c in cases], [f.path for f in fields]),
+        "cases.json": "[\n" + ",\n".join(line for line, _ in rows) + "\n]\n",
+        "cases.csv": _csv([row for _, row in rows], [f.path for f in fields]),
         "codebook.csv": _csv([list(r.values()) for r in book], list(book[0])),
     }

@@ -60,17 +60,23 @@ class Project:
     def glossary(self) -> Path:
         return self.schemas_dir / GLOSSARY
 
+    def use_rules(self, rules: Rules) -> None:
+        """Reuse rules read before from the same, unchanged schema folder (the preview does)."""
+        self._rules = rules
+
     @property
     def rules(self) -> Rules:
         if self._rules is None:  # built once, on first use
             self._rules = Rules(self.schemas_dir)
         return self._rules
 
-    def load(self, show_drafts: bool = False, cached: bool = True) -> "Library":
-        """load → validate → catalog, with the glossary and the lecture packs: what every renderer reads."""
+    def load(self, show_drafts: bool = False, cache: FileCache | None | bool = True) -> "Library":
+        """load → validate → catalog, with the glossary and the lecture packs: what every renderer reads.
+        cache: True for the project's validation cache, False for none, or one to reuse."""
         rules = self.rules
-        cache = FileCache(self.cache_dir, rules.version) if cached else None
-        catalog, result = load_catalog([self.cases_dir], rules, cache, show_drafts=show_drafts)
+        if cache is True:
+            cache = FileCache(self.cache_dir, rules.version)
+        catalog, result = load_catalog([self.cases_dir], rules, cache or None, show_drafts=show_drafts)
         glossary, glossary_problems = validate_glossary(self.glossary, rules)
         problems: list = [*result.problems, *glossary_problems]
         packs = {}

@@ -28,9 +28,12 @@ def code_version() -> str:
 
 
 class FileCache:
-    def __init__(self, folder: Path, rules_version: str):
+    def __init__(self, folder: Path, rules_version: str, autosave: bool = True):
+        self.rules_version = rules_version
+        self.autosave = autosave  # False: the owner saves (the preview, at the end of the session)
         self.path = folder / f"validate-{rules_version}-{code_version()}.json"
         self.entries: dict = {}
+        self.used: set[str] = set()
         self.dirty = False
         try:
             self.entries = json.loads(self.path.read_text(encoding="utf-8"))
@@ -44,6 +47,7 @@ class FileCache:
             return compute(path)
         # the shown name is part of the key: problems carry it
         key = hashlib.sha256(display.encode() + b"\0" + data).hexdigest()
+        self.used.add(key)
         entry = self.entries.get(key)
         if entry is not None:
             try:
@@ -55,15 +59,21 @@ class FileCache:
         self.dirty = True
         return loaded
 
+    def start_run(self) -> None:
+        self.used = set()
+
     def save(self) -> None:
-        if not self.dirty:
+        """Write the entries of the last run only: older versions of edited files drop out, so the
+        cache never holds more than the files of the last run."""
+        if not self.dirty and self.used >= set(self.entries):
             return
+        self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for old in self.path.parent.glob("validate-*"):
             if old != self.path and not old.name.endswith(".tmp"):
                 old.unlink(missing_ok=True)  # one version only: the cache stays bounded
         fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix="validate-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(self.entries, f, ensure_ascii=False, separators=(",", ":"))
+            f.write(json.dumps(self.entries, ensure_ascii=False, separators=(",", ":")))  # dumps: the C encoder
         os.replace(temp, self.path)
         self.dirty = False

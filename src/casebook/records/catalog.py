@@ -19,6 +19,7 @@ class Case:
     id: str
     data: dict
     source: str  # the YAML path as shown to editors, e.g. cases/ningbo-1n.yaml
+    digest: str = ""  # of the file's bytes
 
     def __getitem__(self, key):
         return self.data[key]
@@ -81,5 +82,5 @@ class Catalog:
 def load_catalog(paths: list[Path], rules: Rules, cache: FileCache | None = None, show_drafts: bool = False) -> tuple[Catalog, Result]:
     """load → validate → catalog. The Catalog holds only records without problems."""
     result = validate_paths(paths, rules, cache)
-    cases = [Case(f.data["id"], f.data, f.display) for f in result.valid]
+    cases = [Case(f.data["id"], f.data, f.display, f.digest) for f in result.valid]
     return Catalog.from_cases(cases, rules, show_drafts), result

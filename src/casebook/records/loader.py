@@ -7,6 +7,7 @@ oversized files become problems instead of exceptions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
@@ -67,14 +68,16 @@ class Loaded:
     key_positions: dict = field(default_factory=dict)  # key path tuple -> (line, col)
     problems: list = field(default_factory=list)
     positioned: bool = True  # False when read from the cache: positions are read again on demand
+    digest: str = ""  # of the file's bytes: what a page made from it depends on
 
     def to_json(self) -> dict:
         """What the validation cache keeps: the data and the problems (positions are cheap to redo)."""
-        return {"display": self.display, "data": self.data, "problems": [list(astuple(p)) for p in self.problems]}
+        return {"display": self.display, "data": self.data, "digest": self.digest, "problems": [list(astuple(p)) for p in self.problems]}
 
     @classmethod
     def from_json(cls, path: Path, entry: dict) -> "Loaded":
-        return cls(path, entry["display"], entry["data"], problems=[Problem(*p) for p in entry["problems"]], positioned=False)
+        return cls(path, entry["display"], entry["data"], problems=[Problem(*p) for p in entry["problems"]],
+                   positioned=False, digest=entry["digest"])
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """The position of a path, or of its nearest ancestor that has one."""
@@ -265,6 +268,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     except OSError as exc:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法读取文件：{exc.strerror}"))
         return loaded
+    loaded.digest = hashlib.sha256(raw).hexdigest()
     text = _decode(raw, loaded)
     if text is None:
         return loaded

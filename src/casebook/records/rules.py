@@ -318,9 +318,13 @@ class Rules:
     @cached_property
     def version(self) -> str:
         """A digest of everything in the schema folder: results computed under other rules are stale."""
+        return self.digest(self.folder)
+
+    @staticmethod
+    def digest(folder: Path) -> str:
         digest = hashlib.sha256()
-        for path in sorted(self.folder.rglob("*")):
+        for path in sorted(Path(folder).rglob("*")):
             if path.is_file():
-                digest.update(path.relative_to(self.folder).as_posix().encode())
+                digest.update(path.relative_to(folder).as_posix().encode())
                 digest.update(path.read_bytes())
         return digest.hexdigest()[:16]

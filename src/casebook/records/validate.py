@@ -6,6 +6,7 @@ Every problem carries file, line, column and field path; nothing raises on bad i
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -286,10 +287,9 @@ def case_files(paths: list[Path]) -> list[Path]:
 
 
 def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """The path as an editor would type it: relative to the working directory where it can be."""
+    shown = os.path.relpath(os.path.abspath(path))
+    return str(path) if shown.startswith("..") else shown
 
 
 def _check_file(path: Path, rules: Rules) -> Loaded:
@@ -313,10 +313,12 @@ def validate_paths(paths: list[Path], rules: Rules, cache: FileCache | None = No
     parsed or checked again; the rules across files always run.
     """
     files = []
+    if cache:
+        cache.start_run()
     for path in case_files(paths):
         check = lambda p: _check_file(p, rules)  # noqa: E731
         files.append(cache.get(path, display_path(path), check) if cache else check(path))
-    if cache:
+    if cache and cache.autosave:
         cache.save()
     result = Result(files)
     for loaded in files:

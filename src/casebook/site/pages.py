@@ -282,7 +282,8 @@ def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset()) -
     for case in catalog.published:
         related = [(o, catalog.cases[o]["title"], catalog.cases[o]["summary"]) for o in catalog.related(case.id)]
         handouts = sorted(p for p in (case_pdf(case.id, e) for e in EDITIONS) if p in pdfs)
-        shown = json.dumps([case.data, case.source, related, handouts], ensure_ascii=False, sort_keys=True)
+        record = case.digest or json.dumps(case.data, ensure_ascii=False, sort_keys=True)
+        shown = json.dumps([record, case.source, related, handouts], ensure_ascii=False)
         key = hashlib.sha256((shared + shown).encode()).hexdigest()
         pages[f"cases/{case.id}.md"] = CasePage(key, lambda case=case: render_case(case, catalog, marker, pdfs))
     return pages
@@ -295,12 +296,13 @@ def shared_pages(
     pdfs: set[str] = frozenset(),
     packs: dict | None = None,
     contributing: str | None = None,
+    export_memo: dict | None = None,
 ) -> dict[str, str]:
     """Every generated file but the case pages: home, indexes, glossary, browse data …"""
     files = {
         "schema.md": render_schema_reference(catalog.rules),
         "data.md": render_data_page(catalog.rules),
-        **{f"data/{name}": text for name, text in export_files(catalog).items()},
+        **{f"data/{name}": text for name, text in export_files(catalog, export_memo).items()},
         "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
         "glossary.md": render_glossary(glossary),

@@ -19,13 +19,16 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
+from jinja2 import BytecodeCache
 from mkdocs.structure.files import File
 
 from ..pdf.render import PdfError, cached_pdf, site_documents
 from ..project import DEFAULTS, Project
+from ..records.cache import FileCache
+from ..records.rules import Rules
 from ..search import merge_single_han_tokens, search_words
 from .pages import case_pages, render_problems, shared_pages
-from .preview import Staging, merge_search_index, serve_pdfs_on_demand
+from .preview import Staging, merge_search_index, serve_pdfs_on_demand, watch_with_os_events
 from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -47,15 +50,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self):
         self.documents: dict = {"paths": {}}  # the preview's PDFs, made when asked for
         self.rebuilt: set[str] = set()
+        self.rules = None  # kept between preview builds while the schema folder is unchanged
+        self.templates = _MemoryBytecodeCache()  # the theme's compiled templates, ditto
+        self.search_index: dict | None = None  # the preview's full index, between builds
+        self.cache: FileCache | None = None  # the preview's validation results, in memory
+        self.export_memo: dict = {}  # the preview's per-case export rows
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
 
     def on_config(self, config):
-        gc.unfreeze()  # the previous preview build's catalog may go
         root = Path(config.config_file_path).parent
         self.project = project = Project(root, {k: self.config[k] for k in DEFAULTS}, Path(config.config_file_path))
-        library = project.load(show_drafts=self.serving)
+        if self.rules is not None and self.rules.folder == project.schemas_dir and self.rules.version == Rules.digest(project.schemas_dir):
+            project.use_rules(self.rules)
+        self.rules = project.rules
+        cache = True
+        if self.serving:  # one cache in memory for the session, written when the session ends
+            if self.cache is None or self.cache.rules_version != self.rules.version:
+                self.cache = FileCache(project.cache_dir, self.rules.version, autosave=False)
+            cache = self.cache
+        library = project.load(show_drafts=self.serving, cache=cache)
         self.catalog, self.packs, self.problems = library.catalog, library.packs, library.problems
         self.glossary = library.glossary or EMPTY_GLOSSARY
         if self.problems and not self.serving:
@@ -64,11 +79,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for problem in self.problems:  # the preview shows them on the pages too (not a warning: strict mode would stop)
             log.info(str(problem))
         self._teach_jieba()
-        # The catalog stays alive for the whole build; keep the garbage collector from walking
-        # through its many small objects again at every collection while pages are rendered.
-        gc.collect()
-        gc.freeze()
+        if not self.serving:
+            # The catalog stays alive for the whole build; keep the garbage collector from walking
+            # through its many small objects again at every collection while pages are rendered.
+            gc.collect()
+            gc.freeze()
         return config
+
+    def on_shutdown(self):
+        if self.cache is not None:
+            self.cache.save()
 
     def _teach_jieba(self):
         try:
@@ -85,6 +105,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         pages = shared_pages(
             self.catalog,
             self.glossary,
+            export_memo=self.export_memo if self.serving else None,
             directory_urls=config.use_directory_urls,
             pdfs=set(documents),
             packs=self.packs,
@@ -150,11 +171,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def _pdf_cache(self) -> Path:
         return self.project.cache_dir / "pdf"
 
+    def on_env(self, env, config, files):
+        if self.serving:  # MkDocs makes a new template environment for every build
+            env.bytecode_cache = self.templates
+        return env
+
     def on_page_content(self, html, page, config, files):
         self.rebuilt.add(page.url)
         return sanitize(html)
 
     def on_serve(self, server, config, builder):
+        watch_with_os_events(server)
         # Editing a case file, the glossary or a vocabulary rebuilds and reloads the preview.
         server.watch(str(self.project.cases_dir))
         server.watch(str(self.project.schemas_dir))
@@ -174,9 +201,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for doc in index["docs"]:
             doc["title"] = merge_single_han_tokens(doc["title"])
             doc["text"] = merge_single_han_tokens(doc["text"])
+        if self.serving:  # a dirty build indexed only the pages it rebuilt
+            index = self.search_index = merge_search_index(index, self.search_index, self.rebuilt)
         path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        if self.serving:
-            merge_search_index(Path(config.site_dir), self._preview_dir() / "search_index.json", self.rebuilt)
 
     def _preview_dir(self) -> Path:
         return self.project.cache_dir / "preview"
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the preview session (never on disk)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()

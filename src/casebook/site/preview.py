@@ -5,7 +5,8 @@
   case, the index pages that list it and nothing else.
 - A case page whose digest did not change is not even rendered again.
 - PDFs are printed when a reader opens one, not on every rebuild.
-- The search index of a dirty build holds only the rebuilt pages; it is merged into the full one.
+- The search index of a dirty build holds only the rebuilt pages; it is merged into the full one
+  kept in memory for the session.
 """
 
 from __future__ import annotations
@@ -79,6 +80,22 @@ class Staging:
         return [File(path, str(self.docs), config.site_dir, config.use_directory_urls) for path in sorted(self._existing())]
 
 
+def watch_with_os_events(server) -> None:
+    """MkDocs' preview polls the watched folders every half second, statting every file; use the
+    operating system's change events instead (watchdog picks inotify on Linux, polling elsewhere)."""
+    from watchdog.observers import Observer
+
+    polling = server.observer
+    handlers = getattr(polling, "_handlers", None)
+    if handlers is None:  # another watchdog version: keep polling
+        return
+    observer = Observer()
+    for watch, watch_handlers in list(handlers.items()):
+        for handler in watch_handlers:
+            server._watch_refs[watch.path] = observer.schedule(handler, watch.path, recursive=watch.is_recursive)
+    server.observer = observer
+
+
 def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
     """Wrap the preview server: a request for one of `documents` (site path → HTML function) prints
     that PDF (make_pdf(html) → cached file) into the site folder, then the server sends it."""
@@ -98,21 +115,10 @@ def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
     server.set_app(app_with_pdfs)
 
 
-def merge_search_index(site_dir: Path, saved: Path, rebuilt: set[str]) -> None:
-    """After a dirty build: the index MkDocs wrote covers only the rebuilt pages; keep the others'
-    entries from the previous full index."""
-    path = site_dir / "search" / "search_index.json"
-    if not path.exists():
-        return
-    fresh = json.loads(path.read_text(encoding="utf-8"))
-    try:
-        previous = json.loads(saved.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        previous = None
-    if previous:
-        page_of = lambda doc: doc["location"].split("#", 1)[0]  # noqa: E731
-        kept = [doc for doc in previous["docs"] if page_of(doc) not in rebuilt]
-        fresh["docs"] = kept + fresh["docs"]
-    text = json.dumps(fresh, ensure_ascii=False, separators=(",", ":"))
-    _write_if_changed(saved, text)
-    path.write_text(text, encoding="utf-8")
+def merge_search_index(fresh: dict, previous: dict | None, rebuilt: set[str]) -> dict:
+    """After a dirty build the index covers only the rebuilt pages: keep the other pages' entries
+    from the previous full index."""
+    if not previous:
+        return fresh
+    kept = [doc for doc in previous["docs"] if doc["location"].split("#", 1)[0] not in rebuilt]
+    return fresh | {"docs": kept + fresh["docs"]}

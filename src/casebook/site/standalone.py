@@ -19,7 +19,7 @@ MARKER = ".casebook-pages"  # marks a folder this command wrote, so it may write
 
 
 def write_standalone(project: Project, target: Path) -> int:
-    library = project.load(cached=False)
+    library = project.load(cache=False)
     if library.problems:
         raise ProjectError("案例校验未通过，没有写出页面：\n" + "\n".join(str(p) for p in library.problems))
     if project.config_file is None:
