@@ -51,6 +51,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.documents: dict = {"paths": {}}  # the preview's PDFs, made when asked for
         self.rebuilt: set[str] = set()
         self.rules = None  # kept between preview builds while the schema folder is unchanged
+        self.frozen = False
         self.templates = _MemoryBytecodeCache()  # the theme's compiled templates, ditto
         self.search_index: dict | None = None  # the preview's full index, between builds
         self.cache: FileCache | None = None  # the preview's validation results, in memory
@@ -79,11 +80,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for problem in self.problems:  # the preview shows them on the pages too (not a warning: strict mode would stop)
             log.info(str(problem))
         self._teach_jieba()
-        if not self.serving:
-            # The catalog stays alive for the whole build; keep the garbage collector from walking
-            # through its many small objects again at every collection while pages are rendered.
+        if not self.frozen:
+            # The catalog (and jieba's dictionary) stay alive for the whole build; keep the garbage
+            # collector from walking through their many small objects at every collection. The
+            # preview does this once, at its first build, so later builds' objects can still go.
             gc.collect()
             gc.freeze()
+            self.frozen = True
         return config
 
     def on_shutdown(self):
@@ -190,6 +193,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_pre_build(self, config):
         self.rebuilt = set()
+        if self.serving:
+            # Material's own merge of a dirty build's index assumes one rebuilt page; this plugin
+            # merges instead (on_post_build), from the index of only the pages rebuilt now.
+            for name in ("material/search", "search"):
+                if name in config.plugins:
+                    config.plugins[name].search_index_prev = None
 
     # After the search plugin writes its index (priority 0), before the offline plugin inlines it (-100).
     @event_priority(-50)
