@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system-packages serve test validate build clean
+.PHONY: setup system-packages serve test validate build wheel-check clean
 
 setup: system-packages $(VENV)/.installed
 
@@ -41,6 +41,16 @@ validate: setup
 
 build: setup
 	$(BIN)/casebook build
+
+# The built wheel, installed in a fresh virtual environment elsewhere, builds the sample site from
+# a folder with no schemas/ of its own (it uses the schemas inside the package).
+wheel-check: setup
+	rm -rf build/wheel && $(BIN)/python -m pip wheel -q --no-deps -w build/wheel .
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && "$$tmp/venv/bin/python" -m pip install -q build/wheel/*.whl && \
+	mkdir "$$tmp/sample" && cp -r cases docs mkdocs.yml CONTRIBUTING.md "$$tmp/sample/" && \
+	cd "$$tmp/sample" && "$$tmp/venv/bin/casebook" validate && \
+	CASEBOOK_PDF=false "$$tmp/venv/bin/casebook" build -d "$$tmp/site" && test -f "$$tmp/site/cases/beijing-jiesu-jiban/index.html"
 
 clean:
 	rm -rf site build .pytest_cache

@@ -103,3 +103,12 @@ def page(browser, requests_seen):
     pg.on("request", lambda r: requests_seen.append(r.url))
     yield pg
     context.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: a missing browser or font must not pass unnoticed."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") and skipped:
+        reporter.write_line(f"CI: {len(skipped)} 个测试被跳过（CI 中不允许跳过）", red=True)
+        session.exitstatus = 1

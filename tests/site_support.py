@@ -26,8 +26,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(target: Path, offline: bool = False, config: Path | None = None) -> subprocess.CompletedProcess:
+def build_site(target: Path, offline: bool = False, config: Path | None = None, cache: Path | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if cache:  # a cache of its own: nothing (PDFs, validation results) is reused from another build
+        env["CASEBOOK_CACHE"] = str(cache)
     if offline:
         env["OFFLINE"] = "true"
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(target)]

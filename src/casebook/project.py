@@ -46,7 +46,14 @@ class Project:
 
     @property
     def schemas_dir(self) -> Path:
-        return self._path("schemas_dir")
+        """The project's schema folder; a project without one uses the schemas the package ships."""
+        folder = self._path("schemas_dir")
+        if folder.is_dir():
+            return folder
+        packaged = Path(__file__).parent / "default_schemas"  # in a built wheel only
+        if packaged.is_dir():
+            return packaged
+        raise ProjectError(f"找不到 Schema 文件夹 {folder}")
 
     @property
     def lectures_dir(self) -> Path:

@@ -169,6 +169,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(str(exc)) from exc
         if documents:
             log.info(f"讲义 PDF：新生成 {made} 份，{len(out) - made} 份未变（沿用缓存）")
+            # the cache keeps only what this build offers: it never grows beyond one site's PDFs
+            for old in set(self._pdf_cache().glob("*.pdf")) - set(out.values()):
+                old.unlink(missing_ok=True)
         return out
 
     def _pdf_cache(self) -> Path:
