@@ -29,8 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from casebook import PROJECT_ROOT
-
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
 from make_corpus import write_corpus  # noqa: E402
 
@@ -55,26 +54,14 @@ def median_run(cmd, runs, env=None, cwd=PROJECT_ROOT):
 
 
 def baseline_project(corpus: Path, target: Path) -> Path:
-    """The same pages as hand-written Markdown, and the project's mkdocs.yml without our plugin."""
-    from casebook.catalog import load_catalog
-    from casebook.site import render_site
-    from casebook.validate import validate_glossary
+    """The same pages as plain Markdown with the project's mkdocs.yml minus our plugin (casebook render)."""
+    from casebook.project import Project
+    from casebook.site.standalone import write_standalone
 
-    catalog, _ = load_catalog([corpus])
-    glossary, _ = validate_glossary()
-    docs = target / "docs"
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(PROJECT_ROOT / "docs", docs, ignore=shutil.ignore_patterns("lectures"))
-    pages = render_site(catalog, glossary, contributing=(PROJECT_ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"))
-    for path, text in pages.items():
-        (docs / path).parent.mkdir(parents=True, exist_ok=True)
-        (docs / path).write_text(text, encoding="utf-8")
-    config = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = re.sub(r"  - casebook:\n(      .*\n)+", "", config)
-    config = config.replace("  - 讲义下载: handouts.md\n", "")  # its PDF links only exist with our plugin
-    (docs / "handouts.md").unlink()
-    (target / "mkdocs.yml").write_text(config, encoding="utf-8")
+    project = Project.find(PROJECT_ROOT / "mkdocs.yml")
+    project.options["cases_dir"] = str(corpus)
+    project.options["lectures_dir"] = str(WORK / "no-lectures")
+    write_standalone(project, target)
     return target / "mkdocs.yml"
 
 
@@ -90,20 +77,22 @@ def sizes(site: Path) -> dict:
 
 
 def pdf_times(corpus: Path) -> dict:
-    from casebook.catalog import load_catalog
-    from casebook.pdf import Pack, render_html, write_pdf
+    from casebook.pdf.render import Pack, render_html, write_pdf
+    from casebook.records.catalog import load_catalog
+    from casebook.records.rules import Rules
 
-    catalog, _ = load_catalog([corpus])
+    rules = Rules(PROJECT_ROOT / "schemas")
+    catalog, _ = load_catalog([corpus], rules)
     cases = list(catalog.cases.values())
     out = WORK / "pdf"
-    write_pdf(render_html(cases[:1]), out / "warm.pdf")
+    write_pdf(render_html(cases[:1], rules), out / "warm.pdf")
     one, pack = [], []
     for _ in range(3):
         t = time.perf_counter()
-        write_pdf(render_html(cases[:1], "teacher"), out / "one.pdf")
+        write_pdf(render_html(cases[:1], rules, "teacher"), out / "one.pdf")
         one.append(time.perf_counter() - t)
         t = time.perf_counter()
-        write_pdf(render_html(cases[:10], "teacher", Pack("十个案例", "基准测试", tuple(c.id for c in cases[:10]))), out / "pack.pdf")
+        write_pdf(render_html(cases[:10], rules, "teacher", Pack("十个案例", "基准测试", tuple(c.id for c in cases[:10]))), out / "pack.pdf")
         pack.append(time.perf_counter() - t)
     return {"pdf_one_s": statistics.median(one), "pdf_pack10_s": statistics.median(pack)}
 
@@ -170,9 +159,9 @@ def main() -> int:
         row = {}
         row["validate_s"], row["validate_mb"], _ = median_run([sys.executable, "-m", "casebook", "validate", str(corpus)], args.runs)
         site = WORK / f"site-{n}"
-        env = dict(ENV, CASEBOOK_CASES=str(corpus))
-        for old in (PROJECT_ROOT / ".cache").glob("validate-*.pickle"):
-            old.unlink()  # the first build starts cold; later ones reuse unchanged files' validation
+        cache = WORK / f"cache-{n}"
+        shutil.rmtree(cache, ignore_errors=True)  # the first build starts cold; later ones reuse unchanged files' validation
+        env = dict(ENV, CASEBOOK_CASES=str(corpus), CASEBOOK_CACHE=str(cache))
         build = median_run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], args.runs, env)
         row["build_s"], row["build_mb"], row["build_cold_s"] = build
         config = baseline_project(corpus, WORK / f"baseline-{n}")
@@ -189,7 +178,9 @@ def main() -> int:
     table = render(rows, args.runs, reprinted)
     print(table)
     if not args.no_write:
-        (PROJECT_ROOT / "docs" / "performance.md").write_text(table, encoding="utf-8")
+        doc = PROJECT_ROOT / "docs" / "performance.md"
+        kept = doc.read_text(encoding="utf-8").split("\n## 编辑预览", 1)  # written by preview_benchmark.py
+        doc.write_text(table + ("\n## 编辑预览" + kept[1] if len(kept) == 2 else ""), encoding="utf-8")
     return 0
 
 

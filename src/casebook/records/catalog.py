@@ -83,4 +83,6 @@ def load_catalog(paths: list[Path], rules: Rules, cache: FileCache | None = None
     """load → validate → catalog. The Catalog holds only records without problems."""
     result = validate_paths(paths, rules, cache)
     cases = [Case(f.data["id"], f.data, f.display, f.digest) for f in result.valid]
+    for loaded in result.valid:  # positions are read again only if a problem needs one
+        loaded.positions, loaded.key_positions, loaded.positioned = {}, {}, False
     return Catalog.from_cases(cases, rules, show_drafts), result

@@ -320,6 +320,7 @@ def validate_paths(paths: list[Path], rules: Rules, cache: FileCache | None = No
         files.append(cache.get(path, display_path(path), check) if cache else check(path))
     if cache and cache.autosave:
         cache.save()
+        cache.entries = {}  # written; a one-off build does not need a second copy of every record
     result = Result(files)
     for loaded in files:
         result.problems.extend(loaded.problems)
