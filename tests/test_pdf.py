@@ -113,6 +113,48 @@ def test_pack_contents_lists_the_right_pages(catalog, tmp_path):
     assert re.search(rf"第 {len(reader.pages)} 页 / 共 {len(reader.pages)} 页", reader.pages[-1].extract_text())
 
 
+def test_record_text_is_escaped_in_the_pdf_html(tmp_path):
+    from .conftest import FIXTURES
+
+    (tmp_path / "hostile-valid-case.yaml").write_text((FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    hostile = load_catalog([tmp_path], RULES)[0].cases["hostile-valid-case"]
+    document = render_html([hostile], RULES, "teacher")
+    for bad in ("<b onmouseover", "<script", "<iframe", "<meta name=\"keywords\" content=\"测试, <img"):
+        assert bad not in document, bad
+    assert "<h1>&lt;b onmouseover=" in document
+
+
+def test_printing_fetches_nothing_a_record_names(catalog, tmp_path):
+    """A Markdown image in case text becomes an <img>; the printer must not fetch it."""
+    import functools
+    import http.server
+    import threading
+
+    require_fonts()
+    asked = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tracker.png"
+        case = catalog.cases["beijing-chaoyang-gongshang-gongzhi"]
+        data = {**case.data, "summary": f"![图]({url}) 提要。"}
+        document = render_html([type(case)(case.id, data, case.source)], RULES, "student")
+        assert url in document  # the image is in the HTML …
+        write_pdf(document, tmp_path / "out.pdf")
+    finally:
+        server.shutdown()
+    assert asked == []  # … and never asked for
+
+
 def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
     empty = tmp_path / "fonts.conf"
     empty.write_text('<?xml version="1.0"?><fontconfig><dir>' + str(tmp_path) + "</dir></fontconfig>", encoding="utf-8")

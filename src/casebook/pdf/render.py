@@ -133,11 +133,15 @@ def check_fonts() -> None:
 
 def write_pdf(document_html: str, target: Path) -> None:
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     check_fonts()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    HTML(string=document_html).write_pdf(partial, stylesheets=[CSS(string=stylesheet())])
+    # A handout needs no file (fonts come from the system, the stylesheet is inline): an image a
+    # record names, on another host or on disk, is never fetched (WeasyPrint skips it with a warning).
+    fetch_nothing = URLFetcher(allowed_protocols=())
+    HTML(string=document_html, url_fetcher=fetch_nothing).write_pdf(partial, stylesheets=[CSS(string=stylesheet())])
     partial.replace(target)  # atomic: a reader never sees half a PDF
 
 
