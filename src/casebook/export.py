@@ -2,6 +2,8 @@
 
 CSV cells: text, numbers and booleans as they are; a list of short texts (keywords, themes …)
 joined with a line break; a list of objects (actors, outcomes, references …) as a JSON array.
+CSV files are UTF-8 with a byte order mark, which is how Excel on a Chinese Windows recognises
+UTF-8 (without it Excel reads the file as GBK and shows mojibake).
 """
 
 from __future__ import annotations
@@ -9,11 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from .records.catalog import Catalog
 from .records.rules import Field, Rules
 
 LIST_JOIN = "\n"
+BOM = "\ufeff"
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a line
+# feed is included because some spreadsheets treat it like a carriage return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def csv_fields(rules: Rules) -> list[Field]:
@@ -65,12 +73,20 @@ def codebook_rows(rules: Rules) -> list[dict]:
     ]
 
 
-def _csv(rows: list[dict] | list[list], header: list[str]) -> str:
+def csv_safe(cell: str) -> str:
+    """Every CSV cell goes through here: a cell a spreadsheet would execute gets an apostrophe in
+    front, which makes it text. A plain number such as -3 cannot hide a formula and stays as it is."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _csv(rows: list[list[str]], header: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180, as Excel writes it
+    for row in [header, *rows]:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return BOM + buffer.getvalue()
 
 
 def export_files(catalog: Catalog, memo: dict | None = None) -> dict[str, str]:

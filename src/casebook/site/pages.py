@@ -31,6 +31,7 @@ from ..text import (
     place_chain,
     strip_citations,
 )
+RECENT = 6  # cases in the home page's 最近更新
 INDEX_SCRIPT = "assets/casebook/cases-index.js"
 INDEX_JSON = "assets/casebook/cases.json"
 
@@ -167,7 +168,8 @@ def render_home(catalog: Catalog) -> str:
         "references": sum(len(c["references"]) for c in published),
         "outcomes": sum(len(c.get("outcomes", [])) for c in published),
     }
-    recent = sorted(published, key=lambda c: (c["meta"]["updated"], c.id), reverse=True)[:6]
+    # Latest meta.updated first; among cases updated the same day, the newest first, then by id.
+    recent = sorted(sorted(published, key=lambda c: c.id), key=lambda c: (c["meta"]["updated"], c["meta"]["created"]), reverse=True)[:RECENT]
     return _env().get_template("home.md.j2").render(
         counts=counts,
         by_theme=counted("theme"),
