@@ -12,6 +12,7 @@ from .paths import CASES_DIR, PROJECT_ROOT, RULES
 from casebook.records.catalog import load_catalog
 from casebook.pdf.render import PdfError, check_fonts, render_html, write_pdf
 from casebook.records.packs import PackError, load_pack
+from casebook.text import SiteLinks
 
 PACK = PROJECT_ROOT / "docs" / "lectures" / "four-cases.yaml"
 
@@ -111,6 +112,17 @@ def test_pack_contents_lists_the_right_pages(catalog, tmp_path):
         page_text = reader.pages[int(page_number) - 1].extract_text()
         assert title in page_text.split("\n", 3)[:3] or page_text.lstrip().startswith(title) or title in page_text[:200]
     assert re.search(rf"第 {len(reader.pages)} 页 / 共 {len(reader.pages)} 页", reader.pages[-1].extract_text())
+
+
+def test_handout_cites_the_sites_address(catalog, tmp_path):
+    require_fonts()
+    path = tmp_path / "chaoyang.pdf"
+    site = SiteLinks(site_url="https://jiceng-zhili.github.io/casebook/")
+    write_pdf(render_html([catalog.cases["beijing-chaoyang-gongshang-gongzhi"]], RULES, "student", site=site), path)
+    text = re.sub(r"\s+", " ", text_of(PdfReader(path)))
+    colophon = text[text.rindex("如何引用本案例") :]
+    assert "基层治理案例库编辑部. 北京市朝阳区党政群共商共治[EB/OL]. 基层治理案例库" in colophon
+    assert "https://jiceng-zhili.github.io/casebook/cases/beijing-chaoyang-gongshang-gongzhi/" in colophon
 
 
 def test_record_text_is_escaped_in_the_pdf_html(tmp_path):
