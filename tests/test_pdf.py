@@ -114,7 +114,7 @@ def test_pack_contents_lists_the_right_pages(catalog, tmp_path):
     assert re.search(rf"第 {len(reader.pages)} 页 / 共 {len(reader.pages)} 页", reader.pages[-1].extract_text())
 
 
-def test_handout_cites_the_sites_address(catalog, tmp_path):
+def test_handout_cites_the_sites_address_and_states_the_licence(catalog, tmp_path):
     require_fonts()
     path = tmp_path / "chaoyang.pdf"
     site = SiteLinks(site_url="https://jiceng-zhili.github.io/casebook/")
@@ -123,6 +123,7 @@ def test_handout_cites_the_sites_address(catalog, tmp_path):
     colophon = text[text.rindex("如何引用本案例") :]
     assert "基层治理案例库编辑部. 北京市朝阳区党政群共商共治[EB/OL]. 基层治理案例库" in colophon
     assert "https://jiceng-zhili.github.io/casebook/cases/beijing-chaoyang-gongshang-gongzhi/" in colophon
+    assert "CC BY 4.0" in colophon
 
 
 def test_record_text_is_escaped_in_the_pdf_html(tmp_path):

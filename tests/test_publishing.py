@@ -1,5 +1,5 @@
 """Publishing: data downloads that open in Excel, citations to import, canonical addresses and
-edit links."""
+edit links, licences."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from datetime import date, timedelta
 from urllib.parse import urljoin
 
 import pytest
+import yaml
 
 from casebook.cli import site_links
 from casebook.export import csv_safe, export_files
 from casebook.project import Project
 from casebook.records.catalog import Case, Catalog, load_catalog
-from casebook.site.pages import case_pages, cite_files, render_home, shared_pages
+from casebook.site.pages import case_pages, cite_files, render_data_page, render_home, shared_pages
 from casebook.text import SiteLinks, bibtex, case_reference, gbt7714, ris
 
 from .conftest import FIXTURES
@@ -292,3 +293,31 @@ def test_built_case_page_cites_its_canonical_address_and_links_its_source(built_
     assert f">{SITE_URL}cases/{CHAOYANG}/</a>" in html[html.index('class="cb-citation"') :]
     assert f'href="{REPO}/edit/main/cases/{CHAOYANG}.yaml"' in html
     assert f"url = {{{SITE_URL}cases/{CHAOYANG}/}}" in (site / f"data/cite/{CHAOYANG}.bib").read_text(encoding="utf-8")
+
+
+# 5. Licences --------------------------------------------------------------------------------
+
+
+def test_licences_are_stated_in_the_repository_the_readme_and_the_data():
+    assert "MIT License" in (PROJECT_ROOT / "LICENSE").read_text(encoding="utf-8")
+    content = (PROJECT_ROOT / "LICENSE-content.md").read_text(encoding="utf-8")
+    assert "CC BY 4.0" in content and "https://creativecommons.org/licenses/by/4.0/" in content
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## 许可") :]
+    assert "(LICENSE)" in section and "(LICENSE-content.md)" in section and "CC BY 4.0" in section
+    config = yaml.load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert "CC BY 4.0" in config["copyright"] and "MIT" in config["copyright"]
+    licence = export_files(CATALOG)["LICENSE.txt"]
+    assert "CC BY 4.0" in licence and "基层治理案例库" in licence
+    data_page = render_data_page(RULES)
+    assert "CC BY 4.0" in data_page and "](data/LICENSE.txt)" in data_page
+
+
+def test_every_page_footer_states_the_content_licence(built_site):
+    site = built_site[0]
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 50
+    for page in pages:
+        footer = page.read_text(encoding="utf-8").split('class="md-copyright"', 1)[-1]
+        assert "CC BY 4.0" in footer[:1000], page
+    assert (site / "data/LICENSE.txt").is_file()

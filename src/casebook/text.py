@@ -1,5 +1,5 @@
 """Text helpers shared by the site and PDF renderers: citations, glossary terms, GB/T 7714,
-the library's own citation (GB/T 7714, BibTeX, RIS) and its addresses."""
+the library's own citation (GB/T 7714, BibTeX, RIS), its addresses and its licence."""
 
 from __future__ import annotations
 
@@ -263,10 +263,17 @@ def place_chain(location: dict) -> list[str]:
     return [location[k] for k in ("province", "city", "county", "township", "community") if location.get(k)]
 
 
-# The library itself: its addresses and its citation ------------------------------------
+# The library itself: its addresses, its citation and its licence -------------------------
 
 EDITORS = "基层治理案例库编辑部"
 LIBRARY = "基层治理案例库"
+# Cases, glossary and the exported data (the code is under the MIT licence, see LICENSE).
+CONTENT_LICENCE = {
+    "name": "CC BY 4.0",
+    "title": "知识共享署名 4.0 国际许可协议",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "url_en": "https://creativecommons.org/licenses/by/4.0/",
+}
 
 
 @dataclass(frozen=True)

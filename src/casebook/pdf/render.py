@@ -22,6 +22,7 @@ from ..records.catalog import Case, Catalog
 from ..records.packs import Pack
 from ..records.rules import Rules
 from ..text import (
+    CONTENT_LICENCE,
     Citations,
     SiteLinks,
     case_reference,
@@ -98,6 +99,7 @@ def _case_html(case: Case, rules: Rules, teacher: bool, site: SiteLinks) -> str:
         references=lambda: [(n, r) for n, r in citations.ordered()],
         reference=reference,
         citation=html.escape(gbt7714(case_reference(case.data, site))),  # the site's canonical address
+        licence=CONTENT_LICENCE,
     )
 
 

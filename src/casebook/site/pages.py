@@ -20,6 +20,7 @@ from ..pdf.render import EDITIONS, case_pdf, pack_pdf
 from ..records.catalog import Case, Catalog
 from ..records.rules import Rules
 from ..text import (
+    CONTENT_LICENCE,
     Citations,
     GlossaryMarker,
     SiteLinks,
@@ -285,7 +286,7 @@ def render_schema_reference(rules: Rules) -> str:
 
 
 def render_data_page(rules: Rules) -> str:
-    return _env().get_template("data.md.j2").render(codebook=codebook_rows(rules), cell=_cell)
+    return _env().get_template("data.md.j2").render(codebook=codebook_rows(rules), cell=_cell, licence=CONTENT_LICENCE)
 
 
 @dataclass(frozen=True)
