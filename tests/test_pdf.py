@@ -168,6 +168,20 @@ def test_printing_fetches_nothing_a_record_names(catalog, tmp_path):
     assert asked == []  # … and never asked for
 
 
+def test_pdf_command_prints_several_packs_into_a_folder(tmp_path, capsys):
+    from casebook.cli import main
+
+    require_fonts()
+    packs = []
+    for name, case_id in (("one", "qingdao-shinan-liulian-gongjian"), ("two", "ninghai-micro-power-list")):
+        packs.append(tmp_path / f"{name}.yaml")
+        packs[-1].write_text(f"title: 合集{name}\nlecturer: 测试\ncases:\n  - {case_id}\n", encoding="utf-8")
+    out = tmp_path / "dist"
+    assert main(["-f", str(PROJECT_ROOT / "mkdocs.yml"), "pdf", "--pack", *map(str, packs), "--edition", "teacher", "-o", f"{out}/"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["one-teacher.pdf", "two-teacher.pdf"]
+    assert "合集two" in PdfReader(out / "two-teacher.pdf").pages[0].extract_text()
+
+
 def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
     empty = tmp_path / "fonts.conf"
     empty.write_text('<?xml version="1.0"?><fontconfig><dir>' + str(tmp_path) + "</dir></fontconfig>", encoding="utf-8")

@@ -1,5 +1,5 @@
-"""Publishing: data downloads that open in Excel, citations to import, canonical addresses and
-edit links, licences."""
+"""Publishing: data downloads that open in Excel, citations to import, canonical addresses, edit
+links, licences and the deploy workflow."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from casebook.cli import site_links
+from casebook.cli import parser, site_links
 from casebook.export import csv_safe, export_files
 from casebook.project import Project
 from casebook.records.catalog import Case, Catalog, load_catalog
@@ -321,3 +321,67 @@ def test_every_page_footer_states_the_content_licence(built_site):
         footer = page.read_text(encoding="utf-8").split('class="md-copyright"', 1)[-1]
         assert "CC BY 4.0" in footer[:1000], page
     assert (site / "data/LICENSE.txt").is_file()
+
+
+# 6. Deploying -------------------------------------------------------------------------------
+
+
+def _workflow() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+
+
+def _debian_packages() -> list[str]:
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    return re.search(r"^DEBIAN_PACKAGES := (.+)$", makefile, re.M).group(1).split()
+
+
+def test_deploy_workflow_publishes_the_site_and_releases_on_tags():
+    workflow = _workflow()
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"] and triggers["push"]["tags"]
+    jobs = workflow["jobs"]
+    assert set(jobs) == {"build", "deploy", "release"}
+    allowed = {"actions/checkout", "actions/setup-python", "actions/upload-pages-artifact", "actions/deploy-pages",
+               "actions/upload-artifact", "actions/download-artifact"}
+    for job in jobs.values():
+        for step in job["steps"]:
+            if "uses" in step:
+                name, _, version = step["uses"].partition("@")
+                assert name in allowed and re.fullmatch(r"v\d+(\.\d+)*", version), step["uses"]
+
+    build = jobs["build"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in build)
+    apt = next(s["run"] for s in build if "apt-get install" in s.get("run", ""))
+    for package in _debian_packages():
+        assert (package in apt) == (package != "chromium"), package  # the build needs no browser
+    assert "pip install -q -e ." in runs
+    assert ".venv/bin/casebook build" in runs
+    assert "OFFLINE=true .venv/bin/mkdocs build --strict -d site-offline" in runs
+    assert "casebook pdf --pack docs/lectures/*.yaml --edition student" in runs
+    assert "casebook pdf --pack docs/lectures/*.yaml --edition teacher" in runs
+    assert "zipfile -c" in runs and "casebook-offline-" in runs
+    pages = next(s for s in build if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert pages["with"]["path"].rstrip("/") == "site" and pages["if"] == "github.ref == 'refs/heads/main'"
+
+    deploy = jobs["deploy"]
+    assert deploy["needs"] == "build" and deploy["if"] == "github.ref == 'refs/heads/main'"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["steps"][-1]["uses"].startswith("actions/deploy-pages@")
+
+    release = jobs["release"]
+    assert release["needs"] == "build" and release["if"].startswith("startsWith(github.ref, 'refs/tags/')")
+    assert release["permissions"] == {"contents": "write"}
+    script = release["steps"][-1]["run"]
+    assert "gh release create" in script and "gh release upload" in script and "dist/*" in script
+
+
+def test_the_workflows_pdf_command_takes_several_packs():
+    args = parser().parse_args(["pdf", "--pack", "docs/lectures/a.yaml", "docs/lectures/b.yaml", "--edition", "teacher", "-o", "dist/"])
+    assert args.pack == ["docs/lectures/a.yaml", "docs/lectures/b.yaml"] and args.output == "dist/"
+
+
+def test_readme_explains_hosting_without_foreign_requests():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### 在国内任意静态服务器上托管") :]
+    assert "nginx" in section and "CASEBOOK_SITE_URL" in section and "site/" in section
+    assert "CASEBOOK_SITE_URL" in (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")

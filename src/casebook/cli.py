@@ -110,10 +110,17 @@ def cmd_pdf(args) -> int:
     jobs: list[tuple[Path, str]] = []  # (target, html)
     try:
         if args.pack:
-            pack = load_pack(Path(args.pack), catalog)
-            edition = args.edition or pack.edition
-            target = Path(args.output) if args.output else build / pack_pdf(Path(args.pack).stem, edition)
-            jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], catalog.rules, edition, pack, site)))
+            for pack_file in args.pack:
+                pack = load_pack(Path(pack_file), catalog)
+                edition = args.edition or pack.edition
+                name = pack_pdf(Path(pack_file).stem, edition)
+                if len(args.pack) == 1 and args.output and args.output.endswith(".pdf"):
+                    target = Path(args.output)
+                elif args.output:  # a folder
+                    target = Path(args.output) / Path(name).name
+                else:
+                    target = build / name
+                jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], catalog.rules, edition, pack, site)))
         else:
             if not args.ids:
                 print("请给出案例 id，或用 --pack 指定讲义合集文件。", file=sys.stderr)
@@ -307,9 +314,9 @@ def parser() -> argparse.ArgumentParser:
 
     pdf = sub.add_parser("pdf", help="生成讲义 PDF / make handout PDFs")
     pdf.add_argument("ids", nargs="*", help="案例 id，可以多个")
-    pdf.add_argument("--pack", help="讲义合集文件，如 docs/lectures/four-cases.yaml")
+    pdf.add_argument("--pack", nargs="+", help="讲义合集文件，可以多个，如 docs/lectures/*.yaml")
     pdf.add_argument("--edition", choices=["student", "teacher"], help="student 学员版（默认）或 teacher 教师版")
-    pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集）或目录（多个案例），默认 build/pdf/")
+    pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集，以 .pdf 结尾）或目录，默认 build/pdf/")
     pdf.set_defaults(func=cmd_pdf)
 
     f = sub.add_parser("fmt", help="统一案例文件的字段顺序和引号，保留注释 / normalise case files")
