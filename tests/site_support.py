@@ -70,6 +70,7 @@ def config_with_cases(folder: Path, cases: Path) -> Path:
     """A copy of mkdocs.yml, written in folder, that builds the site from another cases folder."""
     text = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: docs", f"docs_dir: {PROJECT_ROOT / 'docs'}")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {PROJECT_ROOT / 'overrides'}")
     text = text.replace("cases_dir: !ENV [CASEBOOK_CASES, cases]", f"cases_dir: {cases}")
     text = text.replace("lectures_dir: !ENV [CASEBOOK_LECTURES, docs/lectures]", f"lectures_dir: {folder / 'no-lectures'}")
     text = text.replace(

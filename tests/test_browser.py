@@ -231,6 +231,21 @@ def test_hostile_but_valid_records_run_no_script(page, hostile_site_url):
     assert dialogs == []
 
 
+def test_citation_never_shows_the_address_the_page_is_read_at(page, site_url):
+    page.goto(site_url + "cases/beijing-chaoyang-gongshang-gongzhi/")
+    page.wait_for_load_state("networkidle")
+    citation = page.locator(".cb-citation").inner_text()
+    assert citation.startswith("基层治理案例库编辑部. 北京市朝阳区党政群共商共治[EB/OL]. 基层治理案例库, (")
+    assert "127.0.0.1" not in citation and "localhost" not in citation
+    links = page.locator("a[download]")
+    assert sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href').split('/').pop())")) == [
+        "beijing-chaoyang-gongshang-gongzhi.bib", "beijing-chaoyang-gongshang-gongzhi.ris"]
+    with page.expect_download() as download:
+        links.first.click()
+    saved = download.value.path().read_text(encoding="utf-8")
+    assert saved.startswith("@online{beijing-chaoyang-gongshang-gongzhi,")
+
+
 def test_no_request_leaves_the_host(page, requests_seen, site_url):
     """Every kind of page, opened and used here (and every page the tests above opened): every
     request stayed on 127.0.0.1 or on disk."""

@@ -83,8 +83,8 @@ def test_export_round_trips_and_matches_the_codebook():
     files = export_files(catalog)
     records = json.loads(files["cases.json"])
     assert records == [c.data for c in catalog.published]  # every field of every case
-    rows = list(csv.reader(io.StringIO(files["cases.csv"])))
-    book = list(csv.DictReader(io.StringIO(files["codebook.csv"])))
+    rows = list(csv.reader(io.StringIO(files["cases.csv"].removeprefix("\ufeff"))))
+    book = list(csv.DictReader(io.StringIO(files["codebook.csv"].removeprefix("\ufeff"))))
     assert rows[0] == [b["column"] for b in book]
     assert len(rows) - 1 == len(catalog.published)
     by_id = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}

@@ -12,6 +12,7 @@ from .paths import CASES_DIR, PROJECT_ROOT, RULES
 from casebook.records.catalog import load_catalog
 from casebook.pdf.render import PdfError, check_fonts, render_html, write_pdf
 from casebook.records.packs import PackError, load_pack
+from casebook.text import SiteLinks
 
 PACK = PROJECT_ROOT / "docs" / "lectures" / "four-cases.yaml"
 
@@ -111,6 +112,74 @@ def test_pack_contents_lists_the_right_pages(catalog, tmp_path):
         page_text = reader.pages[int(page_number) - 1].extract_text()
         assert title in page_text.split("\n", 3)[:3] or page_text.lstrip().startswith(title) or title in page_text[:200]
     assert re.search(rf"第 {len(reader.pages)} 页 / 共 {len(reader.pages)} 页", reader.pages[-1].extract_text())
+
+
+def test_handout_cites_the_sites_address_and_states_the_licence(catalog, tmp_path):
+    require_fonts()
+    path = tmp_path / "chaoyang.pdf"
+    site = SiteLinks(site_url="https://jiceng-zhili.github.io/casebook/")
+    write_pdf(render_html([catalog.cases["beijing-chaoyang-gongshang-gongzhi"]], RULES, "student", site=site), path)
+    text = re.sub(r"\s+", " ", text_of(PdfReader(path)))
+    colophon = text[text.rindex("如何引用本案例") :]
+    assert "基层治理案例库编辑部. 北京市朝阳区党政群共商共治[EB/OL]. 基层治理案例库" in colophon
+    assert "https://jiceng-zhili.github.io/casebook/cases/beijing-chaoyang-gongshang-gongzhi/" in colophon
+    assert "CC BY 4.0" in colophon
+
+
+def test_record_text_is_escaped_in_the_pdf_html(tmp_path):
+    from .conftest import FIXTURES
+
+    (tmp_path / "hostile-valid-case.yaml").write_text((FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    hostile = load_catalog([tmp_path], RULES)[0].cases["hostile-valid-case"]
+    document = render_html([hostile], RULES, "teacher")
+    for bad in ("<b onmouseover", "<script", "<iframe", "<meta name=\"keywords\" content=\"测试, <img"):
+        assert bad not in document, bad
+    assert "<h1>&lt;b onmouseover=" in document
+
+
+def test_printing_fetches_nothing_a_record_names(catalog, tmp_path):
+    """A Markdown image in case text becomes an <img>; the printer must not fetch it."""
+    import functools
+    import http.server
+    import threading
+
+    require_fonts()
+    asked = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tracker.png"
+        case = catalog.cases["beijing-chaoyang-gongshang-gongzhi"]
+        data = {**case.data, "summary": f"![图]({url}) 提要。"}
+        document = render_html([type(case)(case.id, data, case.source)], RULES, "student")
+        assert url in document  # the image is in the HTML …
+        write_pdf(document, tmp_path / "out.pdf")
+    finally:
+        server.shutdown()
+    assert asked == []  # … and never asked for
+
+
+def test_pdf_command_prints_several_packs_into_a_folder(tmp_path, capsys):
+    from casebook.cli import main
+
+    require_fonts()
+    packs = []
+    for name, case_id in (("one", "qingdao-shinan-liulian-gongjian"), ("two", "ninghai-micro-power-list")):
+        packs.append(tmp_path / f"{name}.yaml")
+        packs[-1].write_text(f"title: 合集{name}\nlecturer: 测试\ncases:\n  - {case_id}\n", encoding="utf-8")
+    out = tmp_path / "dist"
+    assert main(["-f", str(PROJECT_ROOT / "mkdocs.yml"), "pdf", "--pack", *map(str, packs), "--edition", "teacher", "-o", f"{out}/"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["one-teacher.pdf", "two-teacher.pdf"]
+    assert "合集two" in PdfReader(out / "two-teacher.pdf").pages[0].extract_text()
 
 
 def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):

@@ -13,6 +13,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .project import Project, ProjectError
 from .records.validate import case_files, display_path, validate_glossary, validate_paths
+from .text import SiteLinks
+
+SITE_URL_VARIABLE = "CASEBOOK_SITE_URL"  # mkdocs.yml: site_url: !ENV [CASEBOOK_SITE_URL, …]
 
 
 def cmd_validate(args) -> int:
@@ -102,14 +105,22 @@ def cmd_pdf(args) -> int:
 
     project = args.project
     catalog, result = load_catalog([project.cases_dir], project.rules)
+    site = site_links(project)
     build = Path("build")
     jobs: list[tuple[Path, str]] = []  # (target, html)
     try:
         if args.pack:
-            pack = load_pack(Path(args.pack), catalog)
-            edition = args.edition or pack.edition
-            target = Path(args.output) if args.output else build / pack_pdf(Path(args.pack).stem, edition)
-            jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], catalog.rules, edition, pack)))
+            for pack_file in args.pack:
+                pack = load_pack(Path(pack_file), catalog)
+                edition = args.edition or pack.edition
+                name = pack_pdf(Path(pack_file).stem, edition)
+                if len(args.pack) == 1 and args.output and args.output.endswith(".pdf"):
+                    target = Path(args.output)
+                elif args.output:  # a folder
+                    target = Path(args.output) / Path(name).name
+                else:
+                    target = build / name
+                jobs.append((target, render_html([catalog.cases[i] for i in pack.cases], catalog.rules, edition, pack, site)))
         else:
             if not args.ids:
                 print("请给出案例 id，或用 --pack 指定讲义合集文件。", file=sys.stderr)
@@ -128,7 +139,7 @@ def cmd_pdf(args) -> int:
                     target = Path(args.output) / Path(case_pdf(case_id, edition)).name
                 else:
                     target = build / case_pdf(case_id, edition)
-                jobs.append((target, render_html([catalog.cases[case_id]], catalog.rules, edition)))
+                jobs.append((target, render_html([catalog.cases[case_id]], catalog.rules, edition, site=site)))
         for target, document in tqdm(jobs, desc="生成 PDF", unit="份", disable=len(jobs) < 2):
             write_pdf(document, target)
             if len(jobs) == 1:
@@ -188,6 +199,18 @@ def cmd_linkcheck(args) -> int:
     return 1 if dead else 0
 
 
+def site_links(project: Project) -> SiteLinks:
+    """site_url, repo_url and edit_uri from mkdocs.yml, read the way MkDocs reads them (!ENV too)."""
+    if project.config_file is None:
+        return SiteLinks()
+    from mkdocs.config import load_config
+
+    try:
+        return SiteLinks.from_config(load_config(str(project.config_file)))
+    except Exception as exc:  # a broken mkdocs.yml: say which file, whatever MkDocs raised
+        raise ProjectError(f"无法读取 {project.config_file}：{exc}") from exc
+
+
 def _mkdocs(project: Project, *args: str) -> int:
     config = ["-f", str(project.config_file)] if project.config_file else []
     return subprocess.call([sys.executable, "-m", "mkdocs", *args, *config], cwd=project.root)
@@ -243,7 +266,7 @@ def cmd_render(args) -> int:
     project = args.project
     target = _output_folder(project, args.output, "build/pages", MARKER)
     try:
-        count = write_standalone(project, target)
+        count = write_standalone(project, target, site_links(project))
     except ProjectError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -257,6 +280,8 @@ def cmd_serve(args) -> int:
     project = args.project
     config = ["-f", str(project.config_file)] if project.config_file else []
     os.chdir(project.root)
+    # MkDocs would serve under site_url's path (/casebook/); the preview stays at the root.
+    os.environ[SITE_URL_VARIABLE] = ""
     os.execv(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-strict", "-a", args.addr, *config])
 
 
@@ -289,9 +314,9 @@ def parser() -> argparse.ArgumentParser:
 
     pdf = sub.add_parser("pdf", help="生成讲义 PDF / make handout PDFs")
     pdf.add_argument("ids", nargs="*", help="案例 id，可以多个")
-    pdf.add_argument("--pack", help="讲义合集文件，如 docs/lectures/four-cases.yaml")
+    pdf.add_argument("--pack", nargs="+", help="讲义合集文件，可以多个，如 docs/lectures/*.yaml")
     pdf.add_argument("--edition", choices=["student", "teacher"], help="student 学员版（默认）或 teacher 教师版")
-    pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集）或目录（多个案例），默认 build/pdf/")
+    pdf.add_argument("-o", "--output", help="输出文件（一个案例或合集，以 .pdf 结尾）或目录，默认 build/pdf/")
     pdf.set_defaults(func=cmd_pdf)
 
     f = sub.add_parser("fmt", help="统一案例文件的字段顺序和引号，保留注释 / normalise case files")

@@ -1,7 +1,10 @@
-"""Data export: every published case as JSON and as CSV, with a codebook generated from the schema.
+"""Data export: every published case as JSON and as CSV, with a codebook generated from the schema,
+and the licence the data are published under.
 
 CSV cells: text, numbers and booleans as they are; a list of short texts (keywords, themes …)
 joined with a line break; a list of objects (actors, outcomes, references …) as a JSON array.
+CSV files are UTF-8 with a byte order mark, which is how Excel on a Chinese Windows recognises
+UTF-8 (without it Excel reads the file as GBK and shows mojibake).
 """
 
 from __future__ import annotations
@@ -9,11 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from .records.catalog import Catalog
 from .records.rules import Field, Rules
+from .text import CONTENT_LICENCE
 
 LIST_JOIN = "\n"
+BOM = "\ufeff"
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); a line
+# feed is included because some spreadsheets treat it like a carriage return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
 def csv_fields(rules: Rules) -> list[Field]:
@@ -65,16 +75,40 @@ def codebook_rows(rules: Rules) -> list[dict]:
     ]
 
 
-def _csv(rows: list[dict] | list[list], header: list[str]) -> str:
+def csv_safe(cell: str) -> str:
+    """Every CSV cell goes through here: a cell a spreadsheet would execute gets an apostrophe in
+    front, which makes it text. A plain number such as -3 cannot hide a formula and stays as it is."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _csv(rows: list[list[str]], header: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180, as Excel writes it
+    for row in [header, *rows]:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return BOM + buffer.getvalue()
+
+
+def licence_text() -> str:
+    """LICENSE.txt beside the data files: what may be done with them, in Chinese and English."""
+    name, title, url = CONTENT_LICENCE["name"], CONTENT_LICENCE["title"], CONTENT_LICENCE["url"]
+    return (
+        f"基层治理案例库的数据（cases.json、cases.csv、codebook.csv）采用{title}（{name}）授权：\n"
+        f"可以复制、分发和改编，包括商业用途，但须署名“基层治理案例库”，注明许可协议并说明是否作了修改。\n"
+        f"许可协议全文：{url}\n"
+        "各案例引用的原始文献（参考文献中的论文、报道、官方文件）版权归原作者和出版者所有，不在本许可之内。\n"
+        "\n"
+        f"The data of 基层治理案例库 (cases.json, cases.csv, codebook.csv) are licensed under {name}\n"
+        f"(Creative Commons Attribution 4.0 International, {CONTENT_LICENCE['url_en']}).\n"
+        "Credit \"基层治理案例库\", link to the licence and say whether you changed anything. The sources\n"
+        "each case cites remain under their own authors' and publishers' copyright.\n"
+    )
 
 
 def export_files(catalog: Catalog, memo: dict | None = None) -> dict[str, str]:
-    """{file name: text} for cases.json, cases.csv and codebook.csv. Deterministic for the same input.
+    """{file name: text} for cases.json, cases.csv, codebook.csv and LICENSE.txt. Deterministic for the same input.
     memo: per-case results kept between calls (the preview), keyed by the file's digest."""
     cases = catalog.published
     fields = csv_fields(catalog.rules)
@@ -93,4 +127,5 @@ def export_files(catalog: Catalog, memo: dict | None = None) -> dict[str, str]:
         "cases.json": "[\n" + ",\n".join(line for line, _ in rows) + "\n]\n",
         "cases.csv": _csv([row for _, row in rows], [f.path for f in fields]),
         "codebook.csv": _csv([list(r.values()) for r in book], list(book[0])),
+        "LICENSE.txt": licence_text(),
     }

@@ -1,10 +1,14 @@
-"""Text helpers shared by the site and PDF renderers: citations, glossary terms, GB/T 7714."""
+"""Text helpers shared by the site and PDF renderers: citations, glossary terms, GB/T 7714,
+the library's own citation (GB/T 7714, BibTeX, RIS), its addresses and its licence."""
 
 from __future__ import annotations
 
 import html
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urljoin
 
 from pymdownx.slugs import slugify as _slugify
 
@@ -257,3 +261,177 @@ def format_value(outcome: dict) -> str:
 
 def place_chain(location: dict) -> list[str]:
     return [location[k] for k in ("province", "city", "county", "township", "community") if location.get(k)]
+
+
+# The library itself: its addresses, its citation and its licence -------------------------
+
+EDITORS = "基层治理案例库编辑部"
+LIBRARY = "基层治理案例库"
+# Cases, glossary and the exported data (the code is under the MIT licence, see LICENSE).
+CONTENT_LICENCE = {
+    "name": "CC BY 4.0",
+    "title": "知识共享署名 4.0 国际许可协议",
+    "url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "url_en": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """The addresses configured in mkdocs.yml: `site_url`, where the site is served (the canonical
+    address every citation gives, never the address a page happens to be read at), and `repo_url` with
+    `edit_uri`, where the case files can be read and edited. Empty when not configured: then nothing
+    links there."""
+
+    site_url: str = ""
+    edit_base: str = ""  # repo_url joined with edit_uri: the docs folder in the repository
+    docs_dir: str = ""  # the docs folder on disk, to place a case file relative to it
+    root: str = ""  # the folder of mkdocs.yml: only files inside it are in the repository
+
+    @classmethod
+    def from_config(cls, config) -> "SiteLinks":
+        """From a MkDocs config (or any mapping with the same keys)."""
+        repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
+        config_file = config.get("config_file_path") or ""
+        return cls(
+            site_url=config.get("site_url") or "",
+            edit_base=urljoin(repo.rstrip("/") + "/", edit_uri) if repo and edit_uri else "",
+            docs_dir=str(config.get("docs_dir") or ""),
+            root=str(Path(config_file).resolve().parent) if config_file else "",
+        )
+
+    def page_url(self, path: str) -> str:
+        """The canonical address of a page, e.g. path "cases/x/"; the served site uses directory URLs."""
+        return urljoin(self.site_url.rstrip("/") + "/", path) if self.site_url else ""
+
+    def edit_url(self, source: str) -> str:
+        """Where the repository's web editor opens a file of this project (a case's YAML); "" for a
+        file outside the project. MkDocs joins edit_uri with a page's path in docs/ the same way."""
+        if not (self.edit_base and self.docs_dir and self.root):
+            return ""
+        path = Path(source).resolve()
+        if not path.is_relative_to(self.root):
+            return ""
+        return urljoin(self.edit_base, quote(Path(os.path.relpath(path, self.docs_dir)).as_posix()))
+
+    def view_url(self, source: str) -> str:
+        """The same file shown read-only (GitHub and GitLab: /blob/ for /edit/)."""
+        return self.edit_url(source).replace("/edit/", "/blob/", 1)
+
+
+def case_reference(case: dict, site: SiteLinks) -> dict:
+    """A case of this library as a reference, in the shape of a record's references: the one source
+    of its GB/T 7714 text, its BibTeX entry and its RIS record."""
+    ref = {
+        "id": case["id"],
+        "type": "EB",
+        "online": True,  # [EB/OL] even when no site_url is configured
+        "authors": [EDITORS],
+        "title": case["title"],
+        "container": LIBRARY,
+        "date": case["meta"]["updated"],
+    }
+    url = site.page_url(f"cases/{case['id']}/")
+    if url:
+        ref["url"] = url
+    return ref
+
+
+def _one_line(text) -> str:
+    """Text on one line: a line break between Chinese characters goes, any other run of white
+    space (CR, LF, U+2028 …) becomes one space."""
+    return " ".join(join_cjk_lines(str(text)).split())
+
+
+def _pages(ref: dict) -> tuple[str, str]:
+    first, _, last = str(ref.get("pages", "")).partition("-")
+    return first.strip(), last.strip()
+
+
+# BibTeX: classic entry types and fields, which BibTeX, biblatex, Zotero, JabRef and NoteExpress
+# all read; @online is 电子资源 [EB/OL] in the GB/T 7714 BibTeX and biblatex styles.
+_BIBTEX_TYPES = {  # GB/T 7714 type → entry type, field for the container (journal, newspaper …)
+    "J": ("article", "journal"), "N": ("article", "journal"), "M": ("book", "publisher"),
+    "C": ("inproceedings", "booktitle"), "D": ("phdthesis", "school"), "R": ("techreport", "institution"),
+    "EB": ("online", "organization"),
+}
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
+    "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}",
+}
+_BIBTEX_PATTERN = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
+
+
+def _bibtex_text(text) -> str:
+    return _BIBTEX_PATTERN.sub(lambda m: _BIBTEX_SPECIAL[m.group()], _one_line(text))
+
+
+def _bibtex_url(url: str) -> str:
+    """URLs are read verbatim by BibTeX tools: percent-encode what would break the braces instead."""
+    return quote(_one_line(url), safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def bibtex(ref: dict) -> str:
+    """One reference as a BibTeX entry. Names are braced, so a Chinese or corporate name is kept
+    whole instead of being split into given and family name."""
+    kind, container = _BIBTEX_TYPES.get(ref["type"], ("misc", "howpublished"))
+    first, last = _pages(ref)
+    date = str(ref.get("date") or "")
+    fields = {
+        "author": " and ".join(f"{{{_bibtex_text(a)}}}" for a in ref.get("authors") or []),
+        "title": _bibtex_text(ref.get("title", "")),
+        container: _bibtex_text(ref.get("container", "")),
+        "address": _bibtex_text(ref.get("place", "")),
+        "edition": _bibtex_text(ref.get("edition", "")),
+        "volume": _bibtex_text(ref.get("volume", "")),
+        "number": _bibtex_text(ref.get("issue", "")),
+        "pages": f"{_bibtex_text(first)}--{_bibtex_text(last)}" if last else _bibtex_text(first),
+        "year": _bibtex_text(ref.get("year") or date[:4]),
+        "date": _bibtex_text(date),  # the update date of a web page
+        "url": _bibtex_url(ref["url"]) if ref.get("url") else "",
+        "urldate": _bibtex_text(ref.get("accessed", "")),
+        "doi": _bibtex_url(ref["doi"]) if ref.get("doi") else "",
+    }
+    if ref.get("publisher"):
+        fields["publisher"] = _bibtex_text(ref["publisher"])
+    key = re.sub(r"[^A-Za-z0-9_.:-]", "", str(ref.get("id", ""))) or "ref"
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+    return f"@{kind}{{{key},\n{body}\n}}\n"
+
+
+# RIS (EndNote, NoteExpress, Zotero): one "TAG  - value" per line, CR LF as the format says.
+_RIS_TYPES = {"J": "JOUR", "N": "NEWS", "M": "BOOK", "C": "CONF", "D": "THES", "R": "RPRT", "S": "STAND", "EB": "ELEC"}
+
+
+def _ris_date(value) -> str:
+    """2024-06-01 → 2024/06/01 (RIS writes dates with slashes)."""
+    return _one_line(value).replace("-", "/")
+
+
+def ris(ref: dict) -> str:
+    """One reference as an RIS record. No value can break its line: every line break in it is
+    a space."""
+    first, last = _pages(ref)
+    date = str(ref.get("date") or "")
+    year = str(ref.get("year") or date[:4])
+    lines = [("TY", _RIS_TYPES.get(ref["type"], "GEN"))]
+    lines += [("AU", a) for a in ref.get("authors") or []]
+    lines += [
+        ("TI", ref.get("title", "")),
+        ("T2", ref.get("container", "")),
+        ("PB", ref.get("publisher", "")),
+        ("CY", ref.get("place", "")),
+        ("ET", ref.get("edition", "")),
+        ("VL", ref.get("volume", "")),
+        ("IS", ref.get("issue", "")),
+        ("SP", first),
+        ("EP", last),
+        ("PY", year),
+        ("DA", _ris_date(date)),
+        ("UR", ref.get("url", "")),
+        ("Y2", _ris_date(ref.get("accessed", ""))),
+        ("DO", ref.get("doi", "")),
+        ("LA", "zh"),
+    ]
+    text = "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines if _one_line(value))
+    return text + "ER  - \r\n"

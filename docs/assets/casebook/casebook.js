@@ -228,7 +228,6 @@
     // Material's search dialog has no accessible name of its own.
     var dialog = document.querySelector(".md-search[role=dialog]");
     if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索");
-    document.querySelectorAll(".cb-here").forEach(function (node) { node.textContent = window.location.href.split("#")[0]; });
     var b = document.getElementById("cb-browse"), c = document.getElementById("cb-compare");
     if (!b && !c) return;
     loadIndex(function (index) {

@@ -22,7 +22,10 @@ from ..records.catalog import Case, Catalog
 from ..records.packs import Pack
 from ..records.rules import Rules
 from ..text import (
+    CONTENT_LICENCE,
     Citations,
+    SiteLinks,
+    case_reference,
     escape_markdown_html,
     format_period,
     format_value,
@@ -61,7 +64,7 @@ def stylesheet() -> str:
     return resources.files("casebook").joinpath("pdf/templates/print.css").read_text(encoding="utf-8")
 
 
-def _case_html(case: Case, rules: Rules, teacher: bool) -> str:
+def _case_html(case: Case, rules: Rules, teacher: bool, site: SiteLinks) -> str:
     citations = Citations.for_case(case.data, rules, anchor_prefix=f"{case.id}-")
 
     def cite_html(text: str) -> str:
@@ -95,11 +98,15 @@ def _case_html(case: Case, rules: Rules, teacher: bool) -> str:
         value=format_value,
         references=lambda: [(n, r) for n, r in citations.ordered()],
         reference=reference,
+        citation=html.escape(gbt7714(case_reference(case.data, site))),  # the site's canonical address
+        licence=CONTENT_LICENCE,
     )
 
 
-def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack: Pack | None = None) -> str:
-    """One handout (one case) or a lecture pack (cover, contents, one case per chapter)."""
+def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack: Pack | None = None,
+                site: SiteLinks = SiteLinks()) -> str:
+    """One handout (one case) or a lecture pack (cover, contents, one case per chapter).
+    site: the addresses from mkdocs.yml; each case's citation gives its page on the site."""
     teacher = edition == "teacher"
     if pack:
         title, subject = pack.title, f"讲义合集：{'、'.join(c['title'] for c in cases)}"
@@ -115,7 +122,7 @@ def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack:
         modified=pack.date if pack and pack.date else dates[-1],
         edition_label=EDITIONS[edition],
         pack=pack,
-        cases=[{"id": c.id, "title": c["title"], "html": _case_html(c, rules, teacher)} for c in cases],
+        cases=[{"id": c.id, "title": c["title"], "html": _case_html(c, rules, teacher, site)} for c in cases],
     )
 
 
@@ -133,11 +140,15 @@ def check_fonts() -> None:
 
 def write_pdf(document_html: str, target: Path) -> None:
     from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
 
     check_fonts()
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    HTML(string=document_html).write_pdf(partial, stylesheets=[CSS(string=stylesheet())])
+    # A handout needs no file (fonts come from the system, the stylesheet is inline): an image a
+    # record names, on another host or on disk, is never fetched (WeasyPrint skips it with a warning).
+    fetch_nothing = URLFetcher(allowed_protocols=())
+    HTML(string=document_html, url_fetcher=fetch_nothing).write_pdf(partial, stylesheets=[CSS(string=stylesheet())])
     partial.replace(target)  # atomic: a reader never sees half a PDF
 
 
@@ -160,15 +171,15 @@ def cached_pdf(document_html: str, cache_dir: Path) -> tuple[Path, bool]:
     return path, True
 
 
-def site_documents(catalog: Catalog, packs: dict[str, Pack]) -> dict[str, object]:
+def site_documents(catalog: Catalog, packs: dict[str, Pack], site: SiteLinks = SiteLinks()) -> dict[str, object]:
     """Every PDF the site offers, as {path under the site: a function that renders its HTML}.
     Rendering is left to the caller, so a preview can make only the one a reader asks for."""
     docs = {}
     for case in catalog.published:
         for edition in EDITIONS:
-            docs[case_pdf(case.id, edition)] = lambda case=case, edition=edition: render_html([case], catalog.rules, edition)
+            docs[case_pdf(case.id, edition)] = lambda case=case, edition=edition: render_html([case], catalog.rules, edition, site=site)
     for name, pack in packs.items():
         cases = [catalog.cases[i] for i in pack.cases]
         for edition in EDITIONS:
-            docs[pack_pdf(name, edition)] = lambda cases=cases, edition=edition, pack=pack: render_html(cases, catalog.rules, edition, pack)
+            docs[pack_pdf(name, edition)] = lambda cases=cases, edition=edition, pack=pack: render_html(cases, catalog.rules, edition, pack, site)
     return docs

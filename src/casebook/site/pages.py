@@ -20,17 +20,25 @@ from ..pdf.render import EDITIONS, case_pdf, pack_pdf
 from ..records.catalog import Case, Catalog
 from ..records.rules import Rules
 from ..text import (
+    CONTENT_LICENCE,
     Citations,
     GlossaryMarker,
+    SiteLinks,
     anchor,
+    bibtex,
+    case_reference,
     escape_markdown_html,
     format_period,
     format_value,
     gbt7714,
     human_date,
     place_chain,
+    ris,
     strip_citations,
 )
+
+NO_LINKS = SiteLinks()  # no site_url or repo_url configured: citations without address, no edit links
+RECENT = 6  # cases in the home page's 最近更新
 INDEX_SCRIPT = "assets/casebook/cases-index.js"
 INDEX_JSON = "assets/casebook/cases.json"
 
@@ -97,7 +105,23 @@ def _search_terms(case: Case) -> list[str]:
     return list(dict.fromkeys([case["title"], *case.get("aliases", []), *case["keywords"]]))
 
 
-def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdfs: set[str] = frozenset()) -> str:
+def cite_file(case_id: str, kind: str) -> str:
+    """Where a case's citation file lives on the site: kind is "bib" or "ris"."""
+    return f"data/cite/{case_id}.{kind}"
+
+
+def cite_files(catalog: Catalog, site: SiteLinks = NO_LINKS) -> dict[str, str]:
+    """Each case's citation as BibTeX and RIS, made from the same reference as its GB/T 7714 text."""
+    files = {}
+    for case in catalog.published:
+        ref = case_reference(case.data, site)
+        files[cite_file(case.id, "bib")] = bibtex(ref)
+        files[cite_file(case.id, "ris")] = ris(ref)
+    return files
+
+
+def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdfs: set[str] = frozenset(),
+                site: SiteLinks = NO_LINKS) -> str:
     rules = catalog.rules
     page = _Page(Citations.for_case(case.data, rules), marker, "../glossary.md")
     completeness = rules.labels("completeness")
@@ -119,6 +143,10 @@ def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdf
         value=format_value,
         references=page.references,
         ref_html=page.ref_html,
+        citation=_ref_html(case_reference(case.data, site)),
+        cite_files=[(label, cite_file(case.id, kind)) for label, kind in (("BibTeX", "bib"), ("RIS", "ris"))],
+        edit_url=site.edit_url(case.source),
+        view_url=site.view_url(case.source),
     )
 
 
@@ -167,7 +195,8 @@ def render_home(catalog: Catalog) -> str:
         "references": sum(len(c["references"]) for c in published),
         "outcomes": sum(len(c.get("outcomes", [])) for c in published),
     }
-    recent = sorted(published, key=lambda c: (c["meta"]["updated"], c.id), reverse=True)[:6]
+    # Latest meta.updated first; among cases updated the same day, the newest first, then by id.
+    recent = sorted(sorted(published, key=lambda c: c.id), key=lambda c: (c["meta"]["updated"], c["meta"]["created"]), reverse=True)[:RECENT]
     return _env().get_template("home.md.j2").render(
         counts=counts,
         by_theme=counted("theme"),
@@ -257,7 +286,7 @@ def render_schema_reference(rules: Rules) -> str:
 
 
 def render_data_page(rules: Rules) -> str:
-    return _env().get_template("data.md.j2").render(codebook=codebook_rows(rules), cell=_cell)
+    return _env().get_template("data.md.j2").render(codebook=codebook_rows(rules), cell=_cell, licence=CONTENT_LICENCE)
 
 
 @dataclass(frozen=True)
@@ -275,9 +304,10 @@ def _templates_digest() -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*")))).hexdigest()
 
 
-def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset()) -> dict[str, CasePage]:
+def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset(), site: SiteLinks = NO_LINKS) -> dict[str, CasePage]:
+    """site: the addresses from mkdocs.yml (SiteLinks.from_config), for citations and edit links."""
     marker = GlossaryMarker(glossary["terms"])
-    shared = json.dumps([glossary, catalog.rules.version, _templates_digest()], ensure_ascii=False, sort_keys=True)
+    shared = json.dumps([glossary, catalog.rules.version, _templates_digest(), repr(site)], ensure_ascii=False, sort_keys=True)
     pages = {}
     for case in catalog.published:
         related = [(o, catalog.cases[o]["title"], catalog.cases[o]["summary"]) for o in catalog.related(case.id)]
@@ -285,7 +315,7 @@ def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset()) -
         record = case.digest or json.dumps(case.data, ensure_ascii=False, sort_keys=True)
         shown = json.dumps([record, case.source, related, handouts], ensure_ascii=False)
         key = hashlib.sha256((shared + shown).encode()).hexdigest()
-        pages[f"cases/{case.id}.md"] = CasePage(key, lambda case=case: render_case(case, catalog, marker, pdfs))
+        pages[f"cases/{case.id}.md"] = CasePage(key, lambda case=case: render_case(case, catalog, marker, pdfs, site))
     return pages
 
 
@@ -297,12 +327,15 @@ def shared_pages(
     packs: dict | None = None,
     contributing: str | None = None,
     export_memo: dict | None = None,
+    site: SiteLinks = NO_LINKS,
 ) -> dict[str, str]:
-    """Every generated file but the case pages: home, indexes, glossary, browse data …"""
+    """Every generated file but the case pages: home, indexes, glossary, browse data, citation files …
+    site: the addresses from mkdocs.yml (SiteLinks.from_config)."""
     files = {
         "schema.md": render_schema_reference(catalog.rules),
         "data.md": render_data_page(catalog.rules),
         **{f"data/{name}": text for name, text in export_files(catalog, export_memo).items()},
+        **cite_files(catalog, site),
         "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
         "glossary.md": render_glossary(glossary),
@@ -319,10 +352,10 @@ def shared_pages(
 
 
 def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True, pdfs: set[str] = frozenset(),
-                packs: dict | None = None, contributing: str | None = None) -> dict[str, str]:
+                packs: dict | None = None, contributing: str | None = None, site: SiteLinks = NO_LINKS) -> dict[str, str]:
     """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
-    files = shared_pages(catalog, glossary, directory_urls, pdfs, packs, contributing)
-    files.update({path: page.render() for path, page in case_pages(catalog, glossary, pdfs).items()})
+    files = shared_pages(catalog, glossary, directory_urls, pdfs, packs, contributing, site=site)
+    files.update({path: page.render() for path, page in case_pages(catalog, glossary, pdfs, site).items()})
     return files
 
 

@@ -12,7 +12,7 @@ _TAGS = set(nh3.ALLOWED_TAGS) | {"sup", "sub", "abbr", "small", "nav", "section"
 _TAGS -= {"img"}  # case pages show no images; a remote image would be a request to another host
 _ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "role", "aria-label", "aria-live", "aria-hidden", "data-search-exclude"},
-    "a": {"href", "rel"},
+    "a": {"href", "rel", "download"},  # download: the citation files are saved, not shown
     "ol": {"start"},
     "th": {"scope", "colspan", "rowspan"},
     "td": {"colspan", "rowspan"},

@@ -13,12 +13,14 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ..project import Project, ProjectError
+from ..text import SiteLinks
 from .pages import render_site
 
 MARKER = ".casebook-pages"  # marks a folder this command wrote, so it may write there again
 
 
-def write_standalone(project: Project, target: Path) -> int:
+def write_standalone(project: Project, target: Path, site: SiteLinks = SiteLinks()) -> int:
+    """site: the addresses in mkdocs.yml, for citations and edit links."""
     library = project.load(cache=False)
     if library.problems:
         raise ProjectError("案例校验未通过，没有写出页面：\n" + "\n".join(str(p) for p in library.problems))
@@ -29,7 +31,7 @@ def write_standalone(project: Project, target: Path) -> int:
     source_docs = project.root / config.get("docs_dir", "docs")
     guide = project.root / "CONTRIBUTING.md"
     pages = render_site(library.catalog, library.glossary, packs=library.packs,
-                        contributing=guide.read_text(encoding="utf-8") if guide.exists() else None)
+                        contributing=guide.read_text(encoding="utf-8") if guide.exists() else None, site=site)
 
     if target.exists():
         shutil.rmtree(target)
@@ -40,6 +42,10 @@ def write_standalone(project: Project, target: Path) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     config["docs_dir"] = "docs"
+    theme = config.get("theme")
+    if hasattr(theme, "get") and theme.get("custom_dir"):  # the theme's template overrides go along
+        shutil.copytree(project.root / theme["custom_dir"], target / "overrides")
+        theme["custom_dir"] = "overrides"
     config["plugins"] = [p for p in config.get("plugins", []) if not (p == "casebook" or (hasattr(p, "keys") and "casebook" in p))]
     with open(target / "mkdocs.yml", "w", encoding="utf-8") as f:
         yaml.dump(config, f)
