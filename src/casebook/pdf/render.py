@@ -7,6 +7,7 @@ CJK font is a clear error instead of tofu boxes or Japanese glyph forms.
 from __future__ import annotations
 
 import hashlib
+import os
 import html
 import re
 import subprocess
@@ -162,13 +163,28 @@ def content_hash(document_html: str) -> str:
     return digest.hexdigest()[:20]
 
 
+CACHE_LIMIT = 512 * 2**20  # bytes of cached PDFs kept, the least recently used go first
+
+
 def cached_pdf(document_html: str, cache_dir: Path) -> tuple[Path, bool]:
     """The PDF for this HTML from the cache, printing it only if it is not there yet."""
     path = cache_dir / f"{content_hash(document_html)}.pdf"
     if path.exists():
+        os.utime(path)  # recently used: kept by prune_cache
         return path, False
     write_pdf(document_html, path)
     return path, True
+
+
+def prune_cache(cache_dir: Path, limit: int = CACHE_LIMIT) -> None:
+    """Keep the cache under `limit` bytes. Least recently used first, so PDFs of other projects
+    or corpora that share the folder survive as long as there is room."""
+    files = sorted(cache_dir.glob("*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)
+    total = 0
+    for path in files:
+        total += path.stat().st_size
+        if total > limit:
+            path.unlink(missing_ok=True)
 
 
 def site_documents(catalog: Catalog, packs: dict[str, Pack], site: SiteLinks = SiteLinks()) -> dict[str, object]:

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from jinja2 import BytecodeCache
 from mkdocs.structure.files import File
 
-from ..pdf.render import PdfError, cached_pdf, site_documents
+from ..pdf.render import PdfError, cached_pdf, prune_cache, site_documents
 from ..project import DEFAULTS, Project
 from ..records.cache import FileCache
 from ..records.rules import Rules
@@ -169,9 +169,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(str(exc)) from exc
         if documents:
             log.info(f"讲义 PDF：新生成 {made} 份，{len(out) - made} 份未变（沿用缓存）")
-            # the cache keeps only what this build offers: it never grows beyond one site's PDFs
-            for old in set(self._pdf_cache().glob("*.pdf")) - set(out.values()):
-                old.unlink(missing_ok=True)
+            prune_cache(self._pdf_cache())
         return out
 
     def _pdf_cache(self) -> Path:
