@@ -11,6 +11,7 @@ serve session.
 from __future__ import annotations
 
 import gc
+import os
 import json
 import logging
 from pathlib import Path
@@ -136,13 +137,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for problem in self.problems:
             by_file.setdefault(getattr(problem, "file", "讲义合集"), []).append(problem)
         for name, problems in by_file.items():
-            stem = Path(name).stem
-            if Path(name).resolve().parent == self.project.cases_dir:
-                errors[f"cases/{stem}.md"] = render_problems(f"{stem}.yaml 有问题", problems)
-            elif Path(name).name == self.project.glossary.name:
+            file = Path(os.path.abspath(name))  # not resolved: a linked case is shown under its own name
+            if file.parent == self.project.cases_dir and file.suffix == ".yaml":
+                errors[f"cases/{file.stem}.md"] = render_problems(f"{file.name} 有问题", problems)
+            elif file == self.project.glossary:
                 errors["glossary.md"] = render_problems("术语表有问题", problems)
-            else:
+            elif name == "讲义合集" or self.project.lectures_dir in file.parents:
                 errors["handouts.md"] = render_problems("讲义合集有问题", problems)
+            # anything else (a stray file in cases/ …) is listed on the home page below
         if self.problems:  # the home page lists them all, wherever the editor is looking
             pages = pages | {"index.md": render_problems("预览：有文件没有通过校验", self.problems)}
         staging = Staging(self._preview_dir())

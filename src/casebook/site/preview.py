@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 
 from mkdocs.structure.files import File
+from watchdog.events import FileSystemEventHandler
 
 from .pages import CasePage
 
@@ -92,8 +92,25 @@ def watch_with_os_events(server) -> None:
     observer = Observer()
     for watch, watch_handlers in list(handlers.items()):
         for handler in watch_handlers:
-            server._watch_refs[watch.path] = observer.schedule(handler, watch.path, recursive=watch.is_recursive)
+            server._watch_refs[watch.path] = observer.schedule(_ChangesOnly(handler), watch.path, recursive=watch.is_recursive)
     server.observer = observer
+    server.observer.schedule = _wrapping_schedule(observer.schedule)  # the watches plugins add later, too
+
+
+def _wrapping_schedule(schedule):
+    return lambda handler, path, recursive=False, **kw: schedule(_ChangesOnly(handler), path, recursive=recursive, **kw)
+
+
+class _ChangesOnly(FileSystemEventHandler):
+    """Passes on changes only: inotify also reports files being opened and read, and the build
+    reads the watched files, which would start the next build, and so on without end."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def dispatch(self, event):
+        if event.event_type in ("created", "modified", "deleted", "moved"):
+            self.inner.dispatch(event)
 
 
 def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
@@ -106,10 +123,10 @@ def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
         relative = path[len(mount):] if path.startswith(mount) else None
         if relative and re.fullmatch(r"pdf/[\w/.-]+\.pdf", relative) and relative in documents.get("paths", {}):
-            target = Path(server.root) / relative
-            if not target.exists() or target.stat().st_size == 0:  # the build leaves an empty stand-in
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(make_pdf(documents["paths"][relative]()), target)
+            # sent from the PDF cache; the site folder keeps only the build's empty stand-in
+            data = make_pdf(documents["paths"][relative]()).read_bytes()
+            start_response("200 OK", [("Content-Type", "application/pdf"), ("Content-Length", str(len(data)))])
+            return [data]
         return app(environ, start_response)
 
     server.set_app(app_with_pdfs)
