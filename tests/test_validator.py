@@ -100,7 +100,7 @@ def test_duplicate_ids_across_files(cases):
 
 LOADER_RULES = [
     ("tab-indent", "id: tab-indent\nsummary:\n\tx: 1\n", 3, "制表符"),
-    ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 3, "YAML"),
+    ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 2, "引号没有闭合"),  # where the quote opens
     ("bad-indent", "id: bad-indent\nlocation:\n  province: 北京市\n adcode: x\n", 4, "YAML"),
     ("duplicate-key", "id: duplicate-key\ntitle: 一\ntitle: 二\n", 3, "重复"),
     ("python-tag", "id: python-tag\ntitle: !!python/object/apply:os.system [ls]\n", 2, "标签"),
