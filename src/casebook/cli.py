@@ -193,8 +193,14 @@ def cmd_fmt(args) -> int:
         try:
             if format_file(path, args.project.rules, check=args.check):
                 changed.append(path)
-        except (FormatError, OSError, UnicodeDecodeError) as exc:
+        except FormatError as exc:
             print(f"{display_path(path)}: {exc}", file=sys.stderr)
+            failed += 1
+        except UnicodeDecodeError:
+            print(f"{display_path(path)}: 文件不是 UTF-8 编码，没有整理（先用 casebook validate 查看）", file=sys.stderr)
+            failed += 1
+        except OSError as exc:
+            print(f"{display_path(path)}: 无法读写这个文件（{exc.strerror}），没有整理", file=sys.stderr)
             failed += 1
     for path in changed:
         print(f"{display_path(path)}: {'格式需要整理（运行 casebook fmt）' if args.check else '已整理'}")
