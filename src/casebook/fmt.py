@@ -19,6 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.emitter import Emitter
@@ -65,9 +66,33 @@ def _normalise(node, schema: dict, rules: Rules, base: str = CASE_SCHEMA):
     elif isinstance(node, CommentedSeq):
         for i, item in enumerate(node):
             node[i] = _normalise(item, schema.get("items", {}), rules, base)
-    elif isinstance(node, str) and _quoted_always(schema):
+    elif isinstance(node, str) and (_quoted_always(schema) or _read_otherwise(node)):
         return DoubleQuotedScalarString(node)
     return node
+
+
+def _as_text_where_text(node, truth) -> None:
+    """Where the validator's loader reads text (010, .nan, 0x1F stay text there) and ruamel, which
+    reads YAML 1.2, made a number of it, put the text back, quoted: ruamel would write 010 again."""
+    if isinstance(node, CommentedMap) and isinstance(truth, dict):
+        pairs = [(key, truth[key]) for key in node if isinstance(key, str) and key in truth]
+    elif isinstance(node, CommentedSeq) and isinstance(truth, list) and len(truth) == len(node):
+        pairs = list(zip(range(len(node)), truth))
+    else:
+        return
+    for key, value in pairs:
+        if isinstance(value, str) and not isinstance(node[key], str):
+            node[key] = DoubleQuotedScalarString(value)
+        else:
+            _as_text_where_text(node[key], value)
+
+
+def _read_otherwise(text: str) -> bool:
+    """Text that another YAML reader would take for something else (YAML 1.1 reads 010 as 8,
+    1:20 as 80, yes and on as true; YAML 1.2 reads 010 as 10): quoted, so every tool reads text."""
+    if isinstance(text, (LiteralScalarString, FoldedScalarString)) or "\n" in text:
+        return False
+    return yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
 
 
 # comments ---------------------------------------------------------------------------------------
@@ -377,6 +402,7 @@ def format_text(text: str, rules: Rules) -> str:
     except Exception as exc:  # ruamel raises many kinds; the validator reports them precisely
         raise FormatError(f"无法读取，先用 casebook validate 修正：{exc}") from exc
     comments = _comment_lines(document)
+    _as_text_where_text(document, before.data)
     if isinstance(document, (CommentedMap, CommentedSeq)):
         _keep_comments_with_their_keys(document, lambda: _normalise(document, rules.schemas[CASE_SCHEMA], rules), text)
     out = io.StringIO()
