@@ -27,7 +27,7 @@ TRANSLATIONS: list[tuple[str, str, str]] = [
     (r"could not find expected ':'", "上一个字段（从第 {line} 行第 {column} 列开始）没有写完：缺少冒号“:”，或者一段文字换了行却没有缩进或引号", "problem"),
     (r"found unexpected ':'", "方括号或花括号里的文字含有冒号“:”；" + QUOTE, "problem"),
     # indentation and structure
-    (r"while parsing a block mapping.*did not find expected key|expected <block end>, but found '?<block mapping start>|expected <block end>, but found '?<scalar>",
+    (r"did not find expected key|expected <block end>, but found '?<block mapping start>|expected <block end>, but found '?<scalar>",
      "这一行接不上上面的字段：可能是缩进不对（" + INDENT + "），也可能是引号后面还有文字（整段文字都应放在引号里）", "problem"),
     (r"did not find expected '-' indicator|expected <block end>, but found '?-'?|expected <block end>",
      "列表没有对齐：列表的每一项都以“- ”开头，并从同一列开始；" + INDENT, "problem"),
@@ -40,7 +40,7 @@ TRANSLATIONS: list[tuple[str, str, str]] = [
      "这里多了内容：文件在前面已经结束（例如有一行 ... 或顶层写了两次），或者这一行的缩进不对；" + INDENT, "problem"),
     (r"expected a single document|but found another document", "文件里只能有一个 YAML 文档（不要用 --- 分隔多个）", "problem"),
     # quoted text
-    (r"while (scanning|parsing) a quoted scalar.*(found unexpected end of stream|found unexpected document indicator)",
+    (r"while (scanning|parsing) a (double-)?quoted scalar.*(found unexpected end of stream|found unexpected document (indicator|separator))",
      "引号没有闭合：从这里开始的引号直到{end}都没有结束引号", "context"),
     (r"found unexpected end of stream", "文件意外结束：从第 {line} 行第 {column} 列开始的内容没有写完（引号或括号没有闭合？）", "context"),
     (r"found unknown escape character", "双引号里的反斜杠“\\”后面不是有效的转义（如 \\n、\\\"、\\\\）：要写反斜杠本身请写两个“\\\\”，或改用单引号", "problem"),
@@ -53,16 +53,19 @@ TRANSLATIONS: list[tuple[str, str, str]] = [
     (r"while scanning an anchor|while scanning an alias|expected alphabetic or numeric character",
      "以 & 或 * 开头会被读作 YAML 锚点或别名，而这里的名称写得不对；本项目不使用锚点和别名，" + QUOTE, "problem"),
     (r"found undefined tag handle", "以 ! 开头会被读作 YAML 标签，而“!…!”这种前缀没有定义；本项目不使用标签，" + QUOTE, "problem"),
-    (r"while (scanning|parsing) a tag\b|did not find expected tag URI|did not find URI escaped octet|found an incorrect (leading|trailing) UTF-8 octet|expected URI",
+    (r"while (scanning|parsing) a tag\b|did not find expected tag URI|did not find URI escaped octet|found an incorrect (leading|trailing) UTF-8 octet|expected URI"
+     r"|found non-specific tag|expected '>', but found",
      TAG_SYNTAX, "problem"),
     (r"found undefined alias", "以 * 开头会被读作 YAML 别名，而这个名称没有定义；本项目不使用锚点和别名，" + QUOTE, "problem"),
     # block scalars | and >
     (r"found an indentation indicator equal to 0|expected indentation indicator in the range",
      "块标记 | 或 > 后面的缩进数字只能是 1–9；通常不需要写这个数字", "problem"),
-    (r"while scanning a block scalar.*did not find expected comment or line break|while scanning a block scalar.*expected a comment or a line break",
+    (r"while scanning a block scalar.*(did not find expected comment or line break|expected a comment or a line break|expected chomping or indentation indicators)",
      "块标记 | 或 > 后面只能换行（或写 - + 和注释），文字要从下一行缩进开始写", "problem"),
     # directives: lines that start with %
-    (r"directive|found incompatible YAML document|found extremely long version number|did not find expected version number"
+    (r"invalid indentation or unclosed '\[' or '\{'", "缩进不对，或者方括号、花括号没有闭合；" + INDENT, "problem"),
+    (r"directive|duplicate tag handle|found incompatible YAML document|found extremely long version number|did not find expected version number"
+     r"|expected a digit|expected ' ', but found"
      r"|did not find expected digit or '\.' character|did not find expected whitespace|did not find expected '!'"
      r"|found unexpected non-alphabetical character|did not find expected comment or line break",
      DIRECTIVE, "problem"),
