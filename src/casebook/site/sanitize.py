@@ -47,11 +47,23 @@ def sanitize_print(html: str) -> str:
     )
 
 
+_REL = frozenset({"nofollow", "noopener", "noreferrer", "external"})  # what the renderers write themselves
+
+
+def _site_link(tag: str, attribute: str, value: str) -> str | None:
+    """rel only with the values the renderers use: none that makes a browser or a printer fetch,
+    preload or embed something (attachment, stylesheet, preload …) can come from record text."""
+    if attribute == "rel" and not set(value.split()) <= _REL:
+        return None
+    return value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        attribute_filter=_site_link,
         url_schemes={"http", "https"},  # relative links and #fragments pass; javascript:, data: do not
         link_rel=None,  # keep our own rel values
         strip_comments=True,
