@@ -10,6 +10,8 @@ inputs of the tools that edit files (tools). Every input is checked by a test be
 from __future__ import annotations
 
 import html
+import json
+import math
 import os
 import re
 import shutil
@@ -382,11 +384,23 @@ def test_fuzzed_records_give_valid_or_located_problems(data, tmp_path_factory):
         assert len(result.valid) == 1
 
 
+def _numbers(value):
+    if isinstance(value, float):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers(item)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=200))
+@given(st.text(max_size=200) | st.text(alphabet="0123456789.eE+-_:xXoO~naifNIF\n []{},", max_size=40).map(lambda t: "a: " + t))
 def test_any_text_is_read_without_raising(text):
     loaded = load_text(text, Loaded(Path("x.yaml"), "x.yaml"))
     assert all(CJK.search(p.message) and not ENGLISH.search(p.message) for p in loaded.problems)
+    assert all(math.isfinite(x) for x in _numbers(loaded.data))  # JSON has no NaN or Infinity
     if loaded.data is not None and not loaded.problems:
         _schema_problems(loaded, RULES)
         _record_problems(loaded, RULES)
@@ -525,6 +539,38 @@ def test_pdfs_of_hostile_records_fetch_nothing_and_embed_nothing(hostile_library
     write_pdf(render_html([title_case], RULES, "student"), tmp_path / "title.pdf", fetcher=single)
     assert single.asked == []
     assert PdfReader(tmp_path / "title.pdf").metadata.title == f"{title_case['title']}（学员版）"
+
+
+def test_the_export_is_valid_json_whatever_the_numbers(cases):
+    from casebook.export import export_files
+
+    for value in ("1.7976931348623157e308", "-0", "0.1", "1e-400", "123456789012345678901234567890"):
+        cases.write("minimal-case", MINIMAL.replace("value: 32", f"value: {value}"))
+        catalog, result = load_catalog([cases.root], RULES)
+        assert result.problems == [], value
+
+        def refuse(constant):
+            raise AssertionError(f"{constant} is not JSON")
+
+        records = json.loads(export_files(catalog)["cases.json"], parse_constant=refuse)
+        assert {r["id"] for r in records} == set(GOOD)
+    for value in ("1.0e999", "-1e999", "!!float .inf", "!!float .nan"):
+        cases.write("minimal-case", MINIMAL.replace("value: 32", f"value: {value}"))
+        assert [p.path for p in validate_paths([cases.root], RULES).problems] == ["outcomes[0].value"], value
+
+
+def test_glossary_terms_stay_text_on_the_glossary_page():
+    from casebook.site.pages import render_glossary
+
+    glossary = {
+        "terms": [{"term": "[术语](https://evil.example/)", "en": "*<b>x</b>*", "aliases": ["别|名"], "definition": "定义[^r1]。"}],
+        "references": [{"id": "r1", "type": "Z", "title": "<script>x</script>文献"}],
+    }
+    _, page_html = _site_html(render_glossary(glossary))
+    page = _read(page_html)
+    _assert_inert(page, where="glossary")
+    shown = "".join(page.text)
+    assert "[术语](https://evil.example/)" in shown and "<b>x</b>" in shown and "<script>x</script>文献" in shown
 
 
 # --- tools: fmt keeps what it does not own; new quotes what it writes ---------------------------------

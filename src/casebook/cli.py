@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .project import Project, ProjectError
+from .records.problems import os_reason
 from .records.validate import case_files, display_path, validate_glossary, validate_paths
 
 
@@ -200,7 +201,7 @@ def cmd_fmt(args) -> int:
             print(f"{display_path(path)}: 文件不是 UTF-8 编码，没有整理（先用 casebook validate 查看）", file=sys.stderr)
             failed += 1
         except OSError as exc:
-            print(f"{display_path(path)}: 无法读写这个文件（{exc.strerror}），没有整理", file=sys.stderr)
+            print(f"{display_path(path)}: 无法读写这个文件（{os_reason(exc)}），没有整理", file=sys.stderr)
             failed += 1
     for path in changed:
         print(f"{display_path(path)}: {'格式需要整理（运行 casebook fmt）' if args.check else '已整理'}")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from .problems import Problem, format_path
+from .problems import Problem, format_path, os_reason
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 40
@@ -125,7 +124,7 @@ def editor_position(text: str, index: int) -> tuple[int, int]:
 def _char_name(ch: str) -> str:
     if ch in _CHAR_NAMES:
         return _CHAR_NAMES[ch]
-    return f"控制字符 U+{ord(ch):04X}" + (f"（{unicodedata.name(ch)}）" if unicodedata.name(ch, "") else "")
+    return f"控制字符 U+{ord(ch):04X}"
 
 
 class _Frame:
@@ -421,7 +420,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
             return loaded
         raw = path.read_bytes()
     except OSError as exc:
-        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法读取文件：{exc.strerror}"))
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法读取文件：{os_reason(exc)}"))
         return loaded
     loaded.digest = hashlib.sha256(raw).hexdigest()
     text = _decode(raw, loaded)

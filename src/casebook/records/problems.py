@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import unicodedata
 from dataclasses import dataclass
 
@@ -26,6 +27,23 @@ def visible(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ELOOP: "链接指向自己（循环链接）",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EROFS: "文件系统是只读的",
+    errno.ENOSPC: "磁盘已满",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Chinese."""
+    return _OS_REASONS.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
 
 
 @dataclass(frozen=True, order=True)
