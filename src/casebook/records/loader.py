@@ -36,6 +36,7 @@ from yaml.events import (
 )
 
 from .problems import Problem, format_path, os_reason
+from .yaml_errors import explain
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 40
@@ -152,10 +153,9 @@ class _SecondDocument(Exception):
 
 
 class _Builder:
-    def __init__(self, loaded: Loaded, loader, text: str):
+    def __init__(self, loaded: Loaded, loader):
         self.loaded = loaded
         self.loader = loader
-        self.text = text
         self.uses: list[tuple[tuple[int, int], tuple, str]] = []  # anchors and aliases: (where, path, which)
 
     def problem(self, pos, path, message):
@@ -360,6 +360,7 @@ def _decode(raw: bytes, loaded: Loaded) -> str | None:
 
 
 def load_text(text: str, loaded: Loaded) -> Loaded:
+    """Read a document's text into `loaded`: its data, where every value stands, and its problems."""
     bad = _BAD_CHAR.search(text)
     if bad:
         line, column = editor_position(text, bad.start())
@@ -367,12 +368,10 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
                                        + ("（或把换行统一为 LF 或 CRLF）" if bad.group() == "\r" else "")))
         return loaded
     loader = _Loader(text)
-    builder = _Builder(loaded, loader, text)
+    builder = _Builder(loaded, loader)
     try:
         data = builder.build()
     except yaml.MarkedYAMLError as exc:
-        from .yaml_errors import explain
-
         (line, column), message = explain(exc, text)
         loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{message}"))
         return loaded
