@@ -212,3 +212,49 @@ def test_site_links_pdfs_and_does_not_reprint_unchanged_ones(built_site, tmp_pat
     again = build_site(tmp_path / "again")
     assert again.returncode == 0
     assert "新生成 0 份" in again.stderr
+
+
+def test_the_fetcher_serves_only_the_templates_and_records_every_request(tmp_path):
+    """WeasyPrint fetches through OwnFiles: the package's template files, nothing else, and every
+    URL it asked for is on record. Here the HTML itself is hostile, past every escape."""
+    from casebook.pdf.render import TEMPLATES, own_file, own_files
+
+    assert own_file((TEMPLATES / "print.css").as_uri()) == TEMPLATES / "print.css"
+    for url in [
+        "http://127.0.0.1:8000/x.css", "https://example.org/a.png", "ftp://example.org/y", "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/passwd", TEMPLATES.as_uri() + "/../render.py", (TEMPLATES.parent / "render.py").as_uri(),
+        "file://otherhost" + str(TEMPLATES / "print.css"), (TEMPLATES / "missing.css").as_uri(), TEMPLATES.as_uri(),
+    ]:
+        assert own_file(url) is None, url
+    require_fonts()
+    hostile = """<html><head><link rel="stylesheet" href="https://evil.example/a.css">
+    <link rel="attachment" href="file:///etc/passwd" title="passwd">
+    <style>@import url("file:///etc/hostname"); p { background: url(data:image/png;base64,iVBORw0KGgo=) }</style></head>
+    <body><p>正文<img src="https://evil.example/i.png"><img src="../render.py"><img src="print.css">
+    <a rel="attachment" href="../render.py">附件</a><a rel="attachment" href="/etc/passwd">附件二</a></p></body></html>"""
+    fetcher = own_files()
+    write_pdf(hostile, tmp_path / "x.pdf", fetcher=fetcher)
+    for url in ["https://evil.example/a.css", "file:///etc/passwd", "file:///etc/hostname", "data:image/png;base64,iVBORw0KGgo=",
+                "https://evil.example/i.png", (TEMPLATES.parent / "render.py").as_uri()]:
+        assert url in fetcher.asked, url  # WeasyPrint wanted it, and asked the fetcher
+    assert fetcher.refused == [u for u in fetcher.asked if u != (TEMPLATES / "print.css").as_uri()]
+    reader = PdfReader(tmp_path / "x.pdf")
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert not any(a.get_object().get("/Subtype") == "/FileAttachment" for p in reader.pages for a in p.get("/Annots") or [])
+
+
+def test_pdf_templates_escape_what_records_and_packs_say(catalog):
+    from casebook.records.catalog import Case
+    from casebook.records.packs import Pack
+
+    case = catalog.cases["beijing-chaoyang-gongshang-gongzhi"]
+    data = dict(case.data, title='<img src="https://evil.example/t.png">标题', summary="<b>提要</b>[^" + case["references"][0]["id"] + "]")
+    hostile = Case(case.id, data, case.source)
+    pack = Pack(title="</title><link rel=attachment href=/etc/passwd>", lecturer='"><script>x</script>', cases=(case.id,),
+                subtitle="<style>@import url(https://evil.example/)</style>")
+    document = render_html([hostile], RULES, "teacher", pack)
+    assert "<img" not in document and "<link" not in document and "<script" not in document and document.count("<style>") == 1
+    assert "&lt;img src=&#34;https://evil.example/t.png&#34;&gt;标题" in document
+    assert "&lt;/title&gt;&lt;link rel=attachment href=/etc/passwd&gt;" in document
+    assert "&lt;style&gt;@import url(https://evil.example/)&lt;/style&gt;" in document
+    assert "&lt;b&gt;提要&lt;/b&gt;" in document  # Markdown text is text too

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
 from .paths import RULES
 from casebook.cli import main
 from casebook.records.validate import validate_paths
 
-from .conftest import line_of
+from .conftest import MINIMAL, line_of
 
 
 def problems_for(cases, name):
@@ -100,7 +103,7 @@ def test_duplicate_ids_across_files(cases):
 
 LOADER_RULES = [
     ("tab-indent", "id: tab-indent\nsummary:\n\tx: 1\n", 3, "制表符"),
-    ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 3, "YAML"),
+    ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 2, "引号没有闭合"),  # where the quote opens
     ("bad-indent", "id: bad-indent\nlocation:\n  province: 北京市\n adcode: x\n", 4, "YAML"),
     ("duplicate-key", "id: duplicate-key\ntitle: 一\ntitle: 二\n", 3, "重复"),
     ("python-tag", "id: python-tag\ntitle: !!python/object/apply:os.system [ls]\n", 2, "标签"),
@@ -196,3 +199,106 @@ def test_real_references_link_to_no_denied_host_and_carry_no_remark_in_title():
     wrong = [str(p) for p in result.problems + glossary_problems if "镜像或转载站" in p.message or "写进 note" in p.message]
     assert wrong == []
     assert len(result.files) >= 50 and not result.problems
+
+
+# --- one text rule for every text field, from the schema ------------------------------------------
+
+INVISIBLE = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"] + [
+    "\u115f", "\u1160", "\u3164", "\uffa0", "\u2028", "\u2029", "\x85", "\ufe0f", "\u034f", "\u2800",
+]
+
+
+def test_every_format_character_and_filler_is_refused_in_any_text():
+    import yaml
+
+    record = yaml.safe_load(MINIMAL)
+    fast = RULES.fast_check()
+    for ch in INVISIBLE:
+        for field, value in (("title", f"标{ch}题"), ("summary", f"提{ch}要")):
+            broken = dict(record, **{field: value})
+            assert not fast(broken), (field, hex(ord(ch)))
+            assert any(e.schema.get("x-message", "").startswith("不能包含控制字符或不可见字符") for e in RULES.validator().iter_errors(broken)), hex(ord(ch))
+    assert fast(record)
+
+
+def _string_fields(node, path=""):
+    """(path, schema node) of every field whose value is text, in the raw schema files."""
+    if isinstance(node, dict):
+        for key, child in node.get("properties", {}).items():
+            yield from _string_fields(child, f"{path}.{key}" if path else key)
+            if isinstance(child, dict):
+                yield f"{path}.{key}" if path else key, child
+        if isinstance(node.get("items"), dict):
+            yield path + "[]", node["items"]
+            yield from _string_fields(node["items"], path + "[]")
+        for name, child in node.get("$defs", {}).items():
+            if name not in ("text", "line"):
+                yield from _string_fields(child, f"$defs.{name}")
+
+
+ASCII_ONLY = re.compile(r"^\^(\[[0-9a-z-]+\]|[0-9a-z-]|\(|\)|\+|\*|\?|\{\d+(,\d+)?\}|\\\\.|\|)*\$$")
+
+
+def test_every_text_field_takes_the_one_text_rule_from_the_schema():
+    """Each field that holds text refers to $defs/text or $defs/line (or admits only ASCII codes,
+    dates and ids by its own pattern): the rule is written once, in the schema."""
+    import json
+
+    from .paths import PROJECT_ROOT
+
+    checked = 0
+    for name in ("case.schema.json", "glossary.schema.json", "lecture-pack.schema.json"):
+        schema = json.loads((PROJECT_ROOT / "schemas" / name).read_text(encoding="utf-8"))
+        for path, node in _string_fields(schema):
+            kind = node.get("type")
+            ref = node.get("$ref", "")
+            if "enum" in node or ref.startswith("vocab/") or kind in ("array", "object", "integer", "number", "boolean"):
+                continue
+            if ref.endswith(("#/$defs/text", "#/$defs/line")):
+                checked += 1
+                continue
+            if ref.endswith("#/$defs/reference"):
+                continue  # a mapping, whose fields are walked in $defs
+            assert kind == "string" and ASCII_ONLY.match(node.get("pattern", "")), f"{name}: {path} is text without the text rule"
+    assert checked >= 45
+
+
+def test_a_trailing_line_break_does_not_pass_a_pattern():
+    """JSON Schema patterns are ECMA-262, where $ is the end; Python's $ also matches before a final
+    line break. The rules read them in Python's dialect, so "440104\\n" is not six digits."""
+    import yaml
+
+    record = yaml.safe_load(MINIMAL)
+    for field, value in (("title", "标题\n"), ("id", "minimal-case\n")):
+        assert list(RULES.validator().iter_errors(dict(record, **{field: value}))), field
+        assert not RULES.fast_check()(dict(record, **{field: value})), field
+    location = dict(record["location"], adcode="440104\n")
+    assert list(RULES.validator().iter_errors(dict(record, location=location)))
+
+
+def test_a_lecture_pack_and_the_glossary_take_the_same_text_rule(tmp_path):
+    from casebook.records.validate import validate_glossary, validate_pack
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text('title: "讲义\\u202e合集"\nlecturer: "编者\\u3164"\ncases: [minimal-case]\n', encoding="utf-8")
+    _, problems = validate_pack(pack, RULES, {"minimal-case"})
+    assert {(p.path, p.line) for p in problems} == {("title", 1), ("lecturer", 2)}
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text('terms:\n  - term: "网格\\u200b化"\n    definition: 定义[^r1]。\nreferences:\n  - id: r1\n    type: Z\n    title: 文献\n', encoding="utf-8")
+    _, problems = validate_glossary(glossary, RULES)
+    assert [(p.path, p.line) for p in problems] == [("terms[0].term", 2)]
+
+
+def test_ids_that_are_the_sites_own_page_names_are_refused():
+    """Every page the site generates or ships (and every facet index page) is a reserved id."""
+    from casebook.records.catalog import load_catalog
+    from casebook.site.pages import render_site
+
+    from .paths import CASES_DIR, PROJECT_ROOT
+
+    catalog, _ = load_catalog([CASES_DIR], RULES)
+    generated = {path.split("/")[0].removesuffix(".md") for path in render_site(catalog, {"terms": [], "references": []}, packs={}, contributing="x")}
+    shipped = {p.stem if p.is_file() else p.name for p in (PROJECT_ROOT / "docs").iterdir()}
+    facets = {f.page for f in RULES.facets if f.page}
+    assert generated | shipped | facets | {"pdf", "search"} <= RULES.reserved_ids
+    assert not RULES.reserved_ids & set(catalog.cases)

@@ -7,11 +7,13 @@ import os
 import datetime as _dt
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .project import Project, ProjectError
+from .records.problems import os_reason
 from .records.validate import case_files, display_path, validate_glossary, validate_paths
 from .text import SiteLinks
 
@@ -21,15 +23,23 @@ SITE_URL_VARIABLE = "CASEBOOK_SITE_URL"  # mkdocs.yml: site_url: !ENV [CASEBOOK_
 def cmd_validate(args) -> int:
     project = args.project
     paths = [Path(p) for p in args.paths] or [project.cases_dir]
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]  # a link to nothing is reported below
     if missing:
         for p in missing:
             print(f"{p}: 文件或目录不存在", file=sys.stderr)
         return 2
     # Files are checked among their neighbours, so that related ids and duplicates are judged
-    # against the whole collection; only the named files' problems are reported.
-    named = {p.resolve() for p in paths if p.is_file()}
-    context = sorted({p.parent if p.is_file() else p for p in paths})
+    # against the whole collection; only the named files' problems are reported. A file anywhere
+    # under the cases folder is judged from that folder, so one in a sub-folder is reported as such.
+    named = {p.resolve() for p in paths if not p.is_dir()}
+    cases_dir = project.cases_dir.resolve()
+
+    def context_of(p: Path) -> Path:
+        if p.is_dir():
+            return p
+        return cases_dir if cases_dir in p.absolute().parents else p.parent
+
+    context = sorted({context_of(p) for p in paths})
     result = validate_paths(context, project.rules)
     if named:
         result.files = [f for f in result.files if f.path.resolve() in named]
@@ -62,6 +72,23 @@ def _ask(args) -> None:
             setattr(args, name, input(f"{prompt}：").strip() or None)
 
 
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def yaml_quoted(value) -> str:
+    """A value as a YAML double-quoted string, so that whatever an editor typed (#, ": ", a leading
+    *, &, !, %, @ or backtick, quotes, line breaks, invisible characters) reads back the same."""
+    out = []
+    for ch in "" if value is None else str(value):
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
 def cmd_new(args) -> int:
     rules = args.project.rules
     target = Path(args.dir or args.project.cases_dir) / f"{args.id}.yaml"
@@ -80,6 +107,7 @@ def cmd_new(args) -> int:
     if args.province and adcode is None:
         print("提示：代码表中找不到这个地点，adcode 需要手工填写（见 schemas/regions.yaml）。", file=sys.stderr)
     env = Environment(loader=PackageLoader("casebook"), undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters["yaml"] = yaml_quoted
     text = env.get_template("new-case.yaml.j2").render(
         id=args.id, title=args.title, summary=None, province=args.province, city=args.city,
         county=args.county, adcode=adcode, level=args.level, today=_dt.date.today().isoformat(),
@@ -177,8 +205,14 @@ def cmd_fmt(args) -> int:
         try:
             if format_file(path, args.project.rules, check=args.check):
                 changed.append(path)
-        except (FormatError, OSError, UnicodeDecodeError) as exc:
+        except FormatError as exc:
             print(f"{display_path(path)}: {exc}", file=sys.stderr)
+            failed += 1
+        except UnicodeDecodeError:
+            print(f"{display_path(path)}: 文件不是 UTF-8 编码，没有整理（先用 casebook validate 查看）", file=sys.stderr)
+            failed += 1
+        except OSError as exc:
+            print(f"{display_path(path)}: 无法读写这个文件（{os_reason(exc)}），没有整理", file=sys.stderr)
             failed += 1
     for path in changed:
         print(f"{display_path(path)}: {'格式需要整理（运行 casebook fmt）' if args.check else '已整理'}")

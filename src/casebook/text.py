@@ -37,6 +37,17 @@ def escape_markdown_html(text: str) -> str:
     return join_cjk_lines(text.replace("&", "&amp;").replace("<", "&lt;"))
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
+
+
+def plain_markdown(text: str) -> str:
+    """A name or title placed in Markdown as text, never markup: HTML escaped, every character
+    Markdown (with tables and attr_list) gives a meaning backslash-escaped, so no link, image,
+    emphasis, heading or table cell can come from it; on one line, so it cannot end a table row."""
+    text = re.sub(r"\s*\n\s*", " ", text).replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value

@@ -2,6 +2,12 @@
 
 `render_html` is pure; `write_pdf` does the printing. Fonts are checked first, so a missing
 CJK font is a clear error instead of tofu boxes or Japanese glyph forms.
+
+Record text cannot become markup: the templates escape everything (autoescape), and the only HTML
+the renderer makes itself (Markdown output, citation marks, references) passes the print
+sanitiser before it is marked safe. WeasyPrint fetches through `OwnFiles`, which serves the files
+of this package's template folder and nothing else: no network, no other file, no data: URL, so
+no image, stylesheet, @import, url() or attachment named in a record can be followed.
 """
 
 from __future__ import annotations
@@ -9,19 +15,24 @@ from __future__ import annotations
 import hashlib
 import os
 import html
+import mimetypes
 import re
 import subprocess
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import markdown
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from ..records.catalog import Case, Catalog
 from ..records.packs import Pack
 from ..records.rules import Rules
+from ..site.sanitize import sanitize_print
 from ..text import (
     CONTENT_LICENCE,
     Citations,
@@ -53,9 +64,12 @@ class PdfError(Exception):
     """A problem a lecturer can act on, in Chinese."""
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
 @cache
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("casebook", "pdf/templates"), autoescape=False, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=PackageLoader("casebook", "pdf/templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(human_date=human_date)
     return env
 
@@ -72,19 +86,19 @@ def _case_html(case: Case, rules: Rules, teacher: bool, site: SiteLinks) -> str:
         return re.sub(r'<sup class="cb-cite" id="[^"]*"><a href="(#[^"]*)"[^>]*>(\[\d+\])</a></sup>',
                       r'<sup class="cite"><a href="\1">\2</a></sup>', citations.replace(text))
 
-    def md(text: str) -> str:
-        return markdown.markdown(cite_html(escape_markdown_html(text)), extensions=["tables"])
+    def md(text: str) -> Markup:
+        return Markup(sanitize_print(markdown.markdown(cite_html(escape_markdown_html(text)), extensions=["tables"])))
 
-    def md_inline(text: str) -> str:
-        return re.sub(r"^<p>|</p>$", "", md(text).strip())
+    def md_inline(text: str) -> Markup:
+        return Markup(re.sub(r"^<p>|</p>$", "", md(text).strip()))
 
-    def reference(ref: dict) -> str:
+    def reference(ref: dict) -> Markup:
         out = html.escape(gbt7714(ref))
         if ref.get("read_at"):
             out += f'<br><span class="note">读取处（转载或镜像）：{html.escape(ref["read_at"])}</span>'
         if ref.get("note"):
             out += f'<br><span class="note">{html.escape(ref["note"])}</span>'
-        return out
+        return Markup(out)
 
     return _env().get_template("case.html.j2").render(
         case=case.data,
@@ -95,7 +109,7 @@ def _case_html(case: Case, rules: Rules, teacher: bool, site: SiteLinks) -> str:
         section_titles=rules.sections,
         md=md,
         md_inline=md_inline,
-        cite=lambda ref_id: cite_html(f"[^{ref_id}]"),
+        cite=lambda ref_id: Markup(sanitize_print(cite_html(f"[^{html.escape(ref_id)}]"))),
         value=format_value,
         references=lambda: [(n, r) for n, r in citations.ordered()],
         reference=reference,
@@ -123,7 +137,7 @@ def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack:
         modified=pack.date if pack and pack.date else dates[-1],
         edition_label=EDITIONS[edition],
         pack=pack,
-        cases=[{"id": c.id, "title": c["title"], "html": _case_html(c, rules, teacher, site)} for c in cases],
+        cases=[{"id": c.id, "title": c["title"], "html": Markup(_case_html(c, rules, teacher, site))} for c in cases],
     )
 
 
@@ -139,17 +153,61 @@ def check_fonts() -> None:
         raise PdfError(f"缺少中文字体 {'、'.join(missing)}：请安装 Debian 软件包 {FONT_PACKAGE}（apt-get install {FONT_PACKAGE}），或运行 make setup。")
 
 
-def write_pdf(document_html: str, target: Path) -> None:
+DATA_URLS: frozenset[str] = frozenset()  # data: URLs the templates use themselves (none)
+
+
+def own_file(url: str) -> Path | None:
+    """The file a URL names, if it is one of this package's PDF template files; else None."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(url2pathname(unquote(parts.path))).resolve()
+    return path if path.is_file() and TEMPLATES in path.parents else None
+
+
+@cache
+def _own_files_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError  # WeasyPrint loads slowly
+
+    class OwnFiles(URLFetcher):
+        """WeasyPrint's fetcher for handouts: the package's template files and nothing else.
+        Every URL WeasyPrint asks for is kept in `asked`; those refused also in `refused`."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.asked: list[str] = []
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            self.asked.append(url)
+            if url in DATA_URLS:  # pragma: no cover (the templates use none)
+                return URLFetcherResponse(url, body=b"")
+            path = own_file(url)
+            if path is None:
+                self.refused.append(url)
+                raise URLFetchingError(f"讲义只使用本项目自己的文件，不读取 {url[:200]}")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": kind})
+
+    return OwnFiles
+
+
+def own_files():
+    """A new fetcher that serves only the package's template files (see `own_file`)."""
+    return _own_files_class()()
+
+
+def write_pdf(document_html: str, target: Path, fetcher=None) -> None:
+    """Print the HTML to target (atomically). fetcher: what WeasyPrint may read (see OwnFiles)."""
     from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
 
     check_fonts()
+    fetcher = fetcher if fetcher is not None else own_files()
+    base = TEMPLATES.as_uri() + "/"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    # A handout needs no file (fonts come from the system, the stylesheet is inline): an image a
-    # record names, on another host or on disk, is never fetched (WeasyPrint skips it with a warning).
-    fetch_nothing = URLFetcher(allowed_protocols=())
-    HTML(string=document_html, url_fetcher=fetch_nothing).write_pdf(partial, stylesheets=[CSS(string=stylesheet())])
+    HTML(string=document_html, base_url=base, url_fetcher=fetcher).write_pdf(
+        partial, stylesheets=[CSS(string=stylesheet(), base_url=base, url_fetcher=fetcher)], attachments=[])
     partial.replace(target)  # atomic: a reader never sees half a PDF
 
 

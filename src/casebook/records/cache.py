@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .loader import Loaded
 
-_CODE = ("loader.py", "validate.py", "rules.py", "problems.py")
+_CODE = ("loader.py", "yaml_errors.py", "validate.py", "rules.py", "problems.py")
 
 
 def code_version() -> str:

@@ -1,60 +1,70 @@
 """Safe YAML loading that keeps a (line, column) for every key and value.
 
 Only plain YAML data is accepted: mappings, sequences, strings, numbers, booleans and null.
-Python tags, other tags, anchors/aliases (alias bombs), duplicate keys, non-UTF-8 bytes and
+Python tags, other tags, anchors and aliases (alias bombs), duplicate keys, non-UTF-8 bytes and
 oversized files become problems instead of exceptions.
+
+The tree is built from the parser's events in a loop, never by recursion: a file nested tens of
+thousands of levels deep is refused at the level where it passes the limit, in time proportional
+to what was read up to there. Plain scalars are read by one small rule, not YAML 1.1's: only
+`true`/`false`, `null`/`~`/empty, decimal integers and decimal numbers are anything but text, so
+`010`, `1:20`, `yes`, `on`, `0x1F`, `1_000` or `.nan` stay the text that was written, and a number
+that does not fit a finite float is refused. Positions are the editor's: lines end at LF (or
+CRLF) only, and characters that other programs count as line breaks (U+2028, U+2029, U+0085, a
+lone CR) or that the parser would refuse (NUL and other control characters) are reported where an
+editor shows them, before the parser sees the text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
-from .problems import Problem, format_path
+from .problems import Problem, format_path, os_reason
+from .yaml_errors import explain
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 40
 
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-}
-
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 
 # LibYAML's parser (bundled with PyYAML's wheels) is several times faster than the pure-Python one.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Plain scalars that are not text. Everything else YAML 1.1 would convert stays text.
+_NULL = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")
 
-class _Loader(_Base):
-    """The safe loader without implicit timestamps: dates stay strings, as the schema expects."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+# Characters the parser refuses (control characters), or counts as line breaks where editors do
+# not (NEL, LS, PS, a CR not followed by LF): refused before parsing, located on the editor's lines.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]|\r(?!\n)")
+_CHAR_NAMES = {
+    "\x00": "空字符（NUL）",
+    "\x85": "换行控制符 NEL（U+0085）",
+    "\u2028": "行分隔符（U+2028）",
+    "\u2029": "段分隔符（U+2029）",
+    "\r": "单独的回车符（CR）",
 }
-
-
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def _flow_depth(text: str) -> int:
-    """How deep [ and { nest (quotes ignored): refused before the parser recurses into it."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(text):
-        if match.group() in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif depth:
-            depth -= 1
-    return deepest
 
 
 @dataclass
@@ -69,6 +79,7 @@ class Loaded:
     problems: list = field(default_factory=list)
     positioned: bool = True  # False when read from the cache: positions are read again on demand
     digest: str = ""  # of the file's bytes: what a page made from it depends on
+    written: dict = field(default_factory=dict)  # value path -> the source text of a plain scalar read as no text
 
     def to_json(self) -> dict:
         """What the validation cache keeps: the data and the problems (positions are cheap to redo)."""
@@ -84,6 +95,7 @@ class Loaded:
         if not self.positioned:
             again = load_file(self.path, self.display)
             self.positions, self.key_positions, self.positioned = again.positions, again.key_positions, True
+            self.written = again.written
         table = self.key_positions if key else self.positions
         path = tuple(path)
         while path:
@@ -100,75 +112,233 @@ class Loaded:
         return Problem(self.display, line, column, format_path(path), message)
 
 
-def _char_at(text: str, mark) -> str:
-    lines = text.split("\n")
-    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
-    return ""
-
-
-def _mark(node_or_mark) -> tuple[int, int]:
-    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+def _mark(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+def editor_position(text: str, index: int) -> tuple[int, int]:
+    """(line, column) of a character as an editor shows it: lines end at LF, columns count characters."""
+    start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - start + 1
+
+
+def _char_name(ch: str) -> str:
+    if ch in _CHAR_NAMES:
+        return _CHAR_NAMES[ch]
+    return f"控制字符 U+{ord(ch):04X}"
+
+
+class _Frame:
+    """An open mapping or sequence while its events arrive."""
+
+    __slots__ = ("value", "path", "key", "is_map", "keep")
+
+    def __init__(self, value, path: tuple, keep: bool):
+        self.value = value  # dict or list
+        self.path = path
+        self.is_map = isinstance(value, dict)
+        self.key = _KEY  # mappings: _KEY (a key comes next), a key (its value comes next), _SKIP or _SKIP_KEY
+        self.keep = keep  # False: the collection is refused; it is read to its end and dropped
+
+
+_KEY, _SKIP, _SKIP_KEY = object(), object(), object()
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _SecondDocument(Exception):
+    pass
+
+
 class _Builder:
-    def __init__(self, loaded: Loaded, loader: _Loader):
+    def __init__(self, loaded: Loaded, loader):
         self.loaded = loaded
         self.loader = loader
-        self.seen: set[int] = set()
-        self.aliases: list[tuple[tuple[int, int], tuple]] = []  # where a node is used a second time
+        self.uses: list[tuple[tuple[int, int], tuple, str]] = []  # anchors and aliases: (where, path, which)
 
     def problem(self, pos, path, message):
         self.loaded.problems.append(Problem(self.loaded.display, pos[0], pos[1], format_path(path), message))
 
-    def build(self, node, path: tuple, depth: int = 0, used_at: tuple[int, int] | None = None):
-        pos = _mark(node)
-        if id(node) in self.seen:
-            self.aliases.append((used_at or pos, path))
-            return None  # an alias: never expanded
-        self.seen.add(id(node))
-        self.loaded.positions[path] = pos
-        if depth > MAX_DEPTH:
-            self.problem(pos, path, f"嵌套层数超过 {MAX_DEPTH} 层")
+    # the tree ----------------------------------------------------------------------------------
+
+    def build(self):
+        """The document's data from the parser's events, without recursion."""
+        get = self.loader.get_event
+        stack: list[_Frame] = []
+        root = _KEY
+        documents = 0
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                frame = stack.pop()
+                value = frame.value if frame.keep else None
+                if not stack:
+                    root = value
+                else:
+                    self._attach(stack[-1], value)
+                continue
+            if kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.problem(_mark(event.start_mark), (), "文件里只能有一个 YAML 文档（不要用 --- 分隔多个）")
+                    raise _SecondDocument
+                continue
+            if kind is StreamEndEvent:
+                return None if root is _KEY else root
+            if kind not in (ScalarEvent, MappingStartEvent, SequenceStartEvent, AliasEvent):
+                continue  # stream start, document end
+
+            pos = _mark(event.start_mark)
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.is_map and parent.key is _KEY:
+                self._key(event, kind, pos, parent, stack)
+                continue
+            if parent is None:
+                path = ()
+            elif parent.is_map:
+                path = parent.path + ((parent.key,) if isinstance(parent.key, str) else ("?",))
+            else:
+                path = parent.path + (len(parent.value),)
+            if len(stack) > MAX_DEPTH:
+                top = path[:1]
+                self.problem(pos, top, f"嵌套层数超过 {MAX_DEPTH} 层（这里是第 {len(stack)} 层），请把内容写平")
+                raise _TooDeep
+            self.loaded.positions[path] = pos
+            keep = parent.keep if parent is not None else True
+            if kind is ScalarEvent:
+                value = self._scalar(event, path, pos)
+            elif kind is AliasEvent:
+                self.uses.append((pos, path, "*"))
+                value = None
+            else:
+                keep = self._collection(event, kind, path, pos) and keep
+                stack.append(_Frame({} if kind is MappingStartEvent else [], path, keep))
+                continue
+            if parent is None:
+                root = value
+            else:
+                self._attach(parent, value)
+
+    def _attach(self, frame: _Frame, value) -> None:
+        if not frame.is_map:
+            frame.value.append(value)
+            return
+        if frame.key is _SKIP_KEY:  # a refused key has ended: its value comes next, and is dropped
+            frame.key = _SKIP
+            return
+        if isinstance(frame.key, str):
+            frame.value[frame.key] = value
+        frame.key = _KEY
+
+    def _key(self, event, kind, pos, frame: _Frame, stack: list) -> None:
+        path = frame.path
+        if kind is not ScalarEvent:
+            self.problem(pos, path, "字段名必须是简单的文字（不支持复杂键）")
+            if kind is AliasEvent:
+                frame.key = _SKIP
+            else:
+                if len(stack) > MAX_DEPTH:
+                    self.problem(pos, path[:1], f"嵌套层数超过 {MAX_DEPTH} 层")
+                    raise _TooDeep
+                frame.key = _SKIP_KEY
+                stack.append(_Frame({} if kind is MappingStartEvent else [], path + ("?",), False))
+            return
+        frame.key = _SKIP
+        if event.anchor:
+            self.uses.append((pos, path, "&"))
+        plain = event.tag is None and event.implicit[0]
+        if plain and event.value == "<<":
+            self.problem(pos, path, "字段名必须是简单的文字（不支持合并键 <<）")
+            return
+        if event.tag not in (None, "!", _STR):
+            self.problem(pos, path, f"不允许的 YAML 标签 {event.tag}：字段名只能是文字")
+            return
+        key = self._plain(event.value, path, pos, key=True) if plain else event.value
+        if not isinstance(key, str):
+            self.problem(pos, path + (event.value,), f"字段名“{event.value}”必须是文字")
+            return
+        if key in frame.value:
+            first = self.loaded.key_positions.get(path + (key,), pos)
+            self.problem(pos, path + (key,), f"字段“{key}”重复（第一次出现在第 {first[0]} 行）")
+            return
+        self.loaded.key_positions[path + (key,)] = pos
+        frame.key = key
+
+    def _collection(self, event, kind, path, pos) -> bool:
+        """Whether a mapping or sequence is accepted (its tag)."""
+        if event.anchor:
+            self.uses.append((pos, path, "&"))
+        want, what = (_MAP, "映射") if kind is MappingStartEvent else (_SEQ, "列表")
+        if event.tag in (None, "!", want):
+            return True
+        self.problem(pos, path, f"不允许的 YAML 标签 {event.tag}，只能写普通的{what}")
+        return False
+
+    # scalars -----------------------------------------------------------------------------------
+
+    def _scalar(self, event, path, pos):
+        if event.anchor:
+            self.uses.append((pos, path, "&"))
+        tag = event.tag
+        if tag is None:
+            if event.implicit[0]:  # plain: the one rule for what is not text
+                value = self._plain(event.value, path, pos)
+                return None if value is _REFUSED else value
+            return event.value  # quoted or a block scalar: always text
+        if tag in ("!", _STR):
+            return event.value
+        explicit = _EXPLICIT.get(tag)
+        if explicit is None:
+            self.problem(pos, path, f"不允许的 YAML 标签 {tag}（出于安全，只接受文字、数字、真假值和空值；"
+                                    "如果以 ! 开头的内容是文字，请把整个值用引号括起来）")
             return None
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != "tag:yaml.org,2002:map":
-                self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}，只能写普通的键和值")
-                return None
-            out: dict = {}
-            for key_node, value_node in node.value:
-                key_pos = _mark(key_node)
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
-                    self.problem(key_pos, path, "字段名必须是简单的文字（不支持合并键 << 或复杂键）")
-                    continue
-                key = key_node.value
-                if key_node.tag != "tag:yaml.org,2002:str":
-                    # e.g. `2014:` or `yes:` would silently become a number or boolean
-                    self.problem(key_pos, path + (key,), f"字段名“{key}”必须是文字")
-                    continue
-                if key in out:
-                    first = self.loaded.key_positions[path + (key,)]
-                    self.problem(key_pos, path + (key,), f"字段“{key}”重复（第一次出现在第 {first[0]} 行）")
-                    continue
-                self.loaded.key_positions[path + (key,)] = key_pos
-                out[key] = self.build(value_node, path + (key,), depth + 1, used_at=key_pos)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != "tag:yaml.org,2002:seq":
-                self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}，只能写普通的列表")
-                return None
-            return [self.build(item, path + (i,), depth + 1, used_at=pos) for i, item in enumerate(node.value)]
-        if node.tag not in _SCALAR_TAGS:
-            self.problem(pos, path, f"不允许的 YAML 标签 {node.tag}（出于安全，只接受文字、数字、真假值和空值）")
+        value = self._plain(event.value, path, pos)
+        if value is _REFUSED:
             return None
-        if node.tag == "tag:yaml.org,2002:str":
-            return node.value  # the common case, without the constructor's bookkeeping
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.problem(pos, path, f"无法读取这个值：{exc}")
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        fits = {"int": number and isinstance(value, int), "float": number, "bool": isinstance(value, bool), "null": value is None}
+        if not fits[explicit]:
+            self.problem(pos, path, f"“{event.value}”不是标签 {tag} 所说的{_EXPLICIT_ZH[explicit]}")
             return None
+        return float(value) if explicit == "float" else value
+
+    def _plain(self, text: str, path, pos, key: bool = False):
+        """A plain scalar: text unless it is exactly null, true/false or a decimal number."""
+        if text and text[0] not in _MAYBE_NOT_TEXT:
+            return text
+        if text in _NULL:
+            value = None
+        elif text in _BOOL:
+            value = _BOOL[text]
+        elif _INT.fullmatch(text):
+            try:
+                value = int(text)
+            except ValueError:  # more digits than Python converts
+                self.problem(pos, path, f"数字“{text[:20]}…”位数太多")
+                return _REFUSED
+        elif _FLOAT.fullmatch(text):
+            value = float(text)
+            if not math.isfinite(value):
+                self.problem(pos, path, f"数字“{text}”超出范围（不能是无穷大）")
+                return _REFUSED
+        else:
+            return text
+        if not key:
+            self.loaded.written[path] = text
+        return value
+
+
+_REFUSED = object()
+_EXPLICIT = {
+    "tag:yaml.org,2002:int": "int",
+    "tag:yaml.org,2002:float": "float",
+    "tag:yaml.org,2002:bool": "bool",
+    "tag:yaml.org,2002:null": "null",
+}
+_EXPLICIT_ZH = {"int": "整数", "float": "数字", "bool": "真假值（true/false）", "null": "空值"}
 
 
 def _decode(raw: bytes, loaded: Loaded) -> str | None:
@@ -190,69 +360,52 @@ def _decode(raw: bytes, loaded: Loaded) -> str | None:
 
 
 def load_text(text: str, loaded: Loaded) -> Loaded:
-    if _flow_depth(text) > MAX_DEPTH:
-        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"嵌套层数超过 {MAX_DEPTH} 层"))
+    """Read a document's text into `loaded`: its data, where every value stands, and its problems."""
+    bad = _BAD_CHAR.search(text)
+    if bad:
+        line, column = editor_position(text, bad.start())
+        loaded.problems.append(Problem(loaded.display, line, column, "", f"这里有不可见的{_char_name(bad.group()[0])}，请删除"
+                                       + ("（或把换行统一为 LF 或 CRLF）" if bad.group() == "\r" else "")))
         return loaded
-    loader = None
+    loader = _Loader(text)
+    builder = _Builder(loaded, loader)
     try:
-        loader = _Loader(text)  # the reader already rejects control characters here
-        node = loader.get_single_node()
+        data = builder.build()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = _mark(mark) if mark else (1, 1)
-        reason = " ".join(filter(None, [exc.context, exc.problem])) or str(exc)
-        if mark and _char_at(text, mark) == "\t":
-            reason = "found character '\\t' that cannot start any token"
-        loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{_zh_yaml(reason)}"))
+        (line, column), message = explain(exc, text)
+        loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{message}"))
         return loaded
-    except yaml.YAMLError as exc:  # e.g. ReaderError for control characters
+    except yaml.YAMLError as exc:  # a reader error the check above did not foresee
         line, column = 1, 1
-        if getattr(exc, "position", None) is not None:
-            before = text[: exc.position]
-            line = before.count("\n") + 1
-            column = exc.position - (before.rfind("\n") + 1) + 1
-        loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 无法读取：{exc}"))
+        if getattr(exc, "position", None) is not None:  # LibYAML counts bytes of UTF-8
+            line, column = editor_position(text, len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")))
+        loaded.problems.append(Problem(loaded.display, line, column, "", "YAML 无法读取这里的字符，请删除它"))
         return loaded
-    except RecursionError:
+    except (_TooDeep, _SecondDocument):
+        return loaded
+    except RecursionError:  # not expected: the builder does not recurse
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "嵌套层数过多，无法读取"))
         return loaded
     finally:
-        if loader is not None:
-            loader.dispose()
-    if node is None:
+        loader.dispose()
+    if builder.uses:
+        # an alias is what does harm (it repeats a node): point at the first one, else at an anchor
+        (line, column), path, which = min(builder.uses, key=lambda use: (use[2] != "*", use[0]))
+        count = len(builder.uses)
+        more = f"（本文件共 {count} 处）" if count > 1 else ""
+        what = "别名（*名称）" if which == "*" else "锚点（&名称）"
+        loaded.problems.append(Problem(
+            loaded.display, line, column, format_path(path),
+            f"以 {which} 开头会被读作 YAML {what}：本项目不使用锚点和别名，请直接写出内容；"
+            f"如果 {which} 是文字的一部分，请把整个值用引号括起来{more}"))
+    if data is None and not loaded.problems and not loaded.positions:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件为空（或只有注释）"))
         return loaded
-    builder = _Builder(loaded, loader)
-    data = builder.build(node, ())
-    if builder.aliases:
-        (line, column), path = builder.aliases[0]
-        count = len(builder.aliases)
-        more = f"（本文件共 {count} 处）" if count > 1 else ""
-        loaded.problems.append(
-            Problem(loaded.display, line, column, format_path(path), f"不允许使用 YAML 锚点和别名（&name / *name），请直接写出内容{more}")
-        )
     if not isinstance(data, dict) and not loaded.problems:
-        line, column = _mark(node)
+        line, column = loaded.positions.get((), (1, 1))
         loaded.problems.append(Problem(loaded.display, line, column, "", "文件顶层应是“字段: 值”的映射，而不是列表或单个值"))
     loaded.data = data if isinstance(data, dict) else None
     return loaded
-
-
-_YAML_REASONS = {
-    "found character '\\t' that cannot start any token": "这里有制表符（Tab），YAML 只能用空格缩进",
-    "mapping values are not allowed here": "这里不能出现冒号“:”（缩进不对，或值里含有“: ”需要加引号）",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
-    "expected a single document in the stream": "文件里只能有一个 YAML 文档（不要用 ---  分隔多个）",
-    "found undefined alias": "使用了未定义的别名",
-}
-
-
-def _zh_yaml(reason: str) -> str:
-    for en, zh in _YAML_REASONS.items():
-        if en in reason:
-            return f"{zh}（{reason}）"
-    return reason
 
 
 def load_file(path: Path, display: str | None = None) -> Loaded:
@@ -266,7 +419,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
             return loaded
         raw = path.read_bytes()
     except OSError as exc:
-        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法读取文件：{exc.strerror}"))
+        loaded.problems.append(Problem(loaded.display, 1, 1, "", f"无法读取文件：{os_reason(exc)}"))
         return loaded
     loaded.digest = hashlib.sha256(raw).hexdigest()
     text = _decode(raw, loaded)

@@ -6,6 +6,11 @@ region table and the list of hosts a reference may not link to. Validation, labe
 order, the id pattern, facets, export columns, the field reference page and the codebook all come
 from one `Rules` object, built from the folder the project configures. All `$ref`s go through one
 resolver, the `referencing` registry that the validator uses too.
+
+The schema files are written for editors as well, so their `pattern`s are ECMA-262 regular
+expressions (as JSON Schema says), with `\\u{…}` for characters beyond the BMP. Python reads them
+through `python_pattern`: the same expression in Python's dialect, where `$` also matches before a
+final line break (`\\Z` does not) and astral characters are written `\\U0001…`.
 """
 
 from __future__ import annotations
@@ -19,10 +24,18 @@ from functools import cached_property
 from pathlib import Path
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from referencing import Registry, Resource
 
 CASE_SCHEMA = "case.schema.json"
+# keywords that constrain a value (the rest are annotations: title, description, x-…)
+_ASSERTIONS = frozenset({
+    "type", "enum", "const", "pattern", "format", "minLength", "maxLength", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items", "prefixItems", "contains", "minItems",
+    "maxItems", "uniqueItems", "properties", "patternProperties", "additionalProperties", "required",
+    "propertyNames", "minProperties", "maxProperties", "dependentRequired", "dependentSchemas",
+    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "unevaluatedItems", "unevaluatedProperties",
+})
 GLOSSARY_SCHEMA = "glossary.schema.json"
 PACK_SCHEMA = "lecture-pack.schema.json"
 GLOSSARY = "glossary.yaml"
@@ -140,6 +153,69 @@ def _read_json(path: Path):
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+_ASTRAL = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}")
+
+
+def python_pattern(pattern: str) -> str:
+    """An ECMA-262 pattern (as schemas and editors write it) in Python's dialect: `\\u{1D173}` becomes
+    `\\U0001D173`, and `$` outside a character class becomes `\\Z`, since Python's `$` also
+    matches before a final line break (a title ending in a newline would pass `^[^\\n]*$`)."""
+    pattern = _ASTRAL.sub(lambda m: f"\\U{int(m.group(1), 16):08X}", pattern)
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif ch == "$" and not in_class:
+            ch = r"\Z"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _for_python(node):
+    """A schema document with every pattern in Python's dialect."""
+    if isinstance(node, list):
+        return [_for_python(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: python_pattern(v) if k == "pattern" and isinstance(v, str) else _for_python(v) for k, v in node.items()}
+
+
+def _frozen(value):
+    """A hashable stand-in that is equal exactly when JSON Schema calls two values equal
+    (1 and 1.0 are; true and 1 are not)."""
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    if isinstance(value, list):
+        return ("array", tuple(_frozen(v) for v in value))
+    if isinstance(value, dict):
+        return ("object", frozenset((k, _frozen(v)) for k, v in value.items()))
+    return (type(value).__name__, value)
+
+
+def _unique_items(validator, unique, instance, schema):
+    """uniqueItems in linear time: jsonschema compares every pair when items do not sort
+    (mappings, or numbers mixed with text), which takes minutes for a list of 20,000 items."""
+    if not unique or not validator.is_type(instance, "array"):
+        return
+    seen = set()
+    for item in instance:
+        key = _frozen(item)
+        if key in seen:
+            yield ValidationError(f"{instance!r} has non-unique elements")
+            return
+        seen.add(key)
+
+
 def _read_yaml(path: Path):
     # LibYAML when present: the region table has thousands of lines
     return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -158,7 +234,8 @@ class Rules:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
-        self.schemas = {name: _read_json(self.folder / name) for name in (CASE_SCHEMA, GLOSSARY_SCHEMA, PACK_SCHEMA)}
+        # in Python's dialect of regular expressions (see python_pattern)
+        self.schemas = {name: _for_python(_read_json(self.folder / name)) for name in (CASE_SCHEMA, GLOSSARY_SCHEMA, PACK_SCHEMA)}
         vocab_docs = {p.stem: _read_json(p) for p in sorted((self.folder / VOCAB_DIR).glob("*.json"))}
         self.vocabularies = {
             stem: Vocabulary(stem, doc["title"], doc.get("description", ""), tuple(Term(a["const"], a.get("description", "")) for a in doc["oneOf"]))
@@ -187,14 +264,23 @@ class Rules:
         return {**target, **{k: v for k, v in node.items() if k != "$ref"}}, target_base
 
     def inlined(self, name: str = CASE_SCHEMA) -> dict:
-        """The schema with every $ref replaced by what it points to (for the compiled check)."""
+        """The schema with every $ref replaced by what it points to (for the compiled check).
+        A $ref with keywords beside it becomes allOf [target, the keywords], as JSON Schema
+        evaluates it: merging the two would let one `pattern` or `allOf` hide the other."""
 
         def walk(node, base):
             if isinstance(node, list):
                 return [walk(n, base) for n in node]
             if not isinstance(node, dict):
                 return node
-            node, base = self.resolve(node, base)
+            if "$ref" in node:
+                ref = node["$ref"]
+                target = self.registry.resolver(base_uri=base).lookup(ref).contents
+                target = walk(target, ref.split("#", 1)[0] or base)
+                rest = {k: v for k, v in node.items() if k != "$ref"}
+                if not any(k in _ASSERTIONS for k in rest):
+                    return target
+                return {"allOf": [target, walk(rest, base)]}
             return {k: walk(v, base) for k, v in node.items() if k not in ("$defs", "$schema")}
 
         return walk(self.schemas[name], name)
@@ -213,7 +299,8 @@ class Rules:
     @cached_property
     def _validators(self) -> dict[str, Draft202012Validator]:
         checker = self._format_checker()
-        return {name: Draft202012Validator(doc, registry=self.registry, format_checker=checker) for name, doc in self.schemas.items()}
+        linear = validators.extend(Draft202012Validator, {"uniqueItems": _unique_items})
+        return {name: linear(doc, registry=self.registry, format_checker=checker) for name, doc in self.schemas.items()}
 
     def fast_check(self, name: str = CASE_SCHEMA):
         return self._fast_checks[name]
@@ -300,6 +387,13 @@ class Rules:
     @cached_property
     def id_pattern(self) -> re.Pattern:
         return re.compile(self.schemas[CASE_SCHEMA]["properties"]["id"]["pattern"])
+
+    @cached_property
+    def reserved_ids(self) -> frozenset[str]:
+        """Ids a case may not take: the names of the site's own pages (the id's `x-reserved` in the
+        schema) and the index page of every facet (`x-facet.page`)."""
+        reserved = self.schemas[CASE_SCHEMA]["properties"]["id"].get("x-reserved", [])
+        return frozenset(reserved) | {f.page for f in self.facets if f.page}
 
     @cached_property
     def facets(self) -> list[Facet]:

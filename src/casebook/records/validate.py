@@ -60,6 +60,25 @@ class Result:
         return [f for f in self.files if f.data is not None and f.display not in bad]
 
 
+def _as_written(loaded: Loaded, path: tuple, value, expected: list) -> str:
+    """What the file says, where a value was not read as the text it looks like: `2016`, `true`,
+    `~` or an empty value are read as a number, a boolean or null; text such as `010`, `yes` or
+    `.nan` stays text (never a silently converted number or boolean)."""
+    if isinstance(value, (dict, list)):
+        return ""
+    written = loaded.written.get(tuple(path))
+    if isinstance(value, str):
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        return f"“{shown}”" if "string" not in expected else ""
+    if written is None:
+        return ""
+    if "string" in expected:
+        if value is None:
+            return "（没有写值，或写了 ~ / null；如果“#”后面的内容是值的一部分，请把整个值用引号括起来）" if written in ("", "~") else f"（写的是 {written}，请加引号）"
+        return f"（写的是 {written}；如果是文字，请加引号，如 \"{written}\"）"
+    return f"（写的是 {written or '空值'}）"
+
+
 def _vocabulary_message(error) -> str:
     terms = list(error.validator_value)
     title = error.schema.get("title", "词表")
@@ -90,7 +109,7 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             want = "或".join(_TYPE_ZH[t] for t in expected)
-            problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}", None))
+            problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{_as_written(loaded, path, error.instance, expected)}", None))
         elif kind == "enum" and error.schema.get("type") == "string" and not isinstance(error.instance, str):
             continue  # the type error beside it already says what is wrong
         elif kind == "enum" and error.schema.get("x-vocabulary"):
@@ -173,6 +192,9 @@ def _record_problems(loaded: Loaded, rules: Rules) -> list[Problem]:
     record_id = data.get("id")
     if isinstance(record_id, str) and record_id != loaded.path.stem:
         found.append((("id",), False, f"id“{record_id}”应与文件名“{loaded.path.stem}”相同"))
+    if isinstance(record_id, str) and record_id in rules.reserved_ids:
+        taken = "、".join(sorted(rules.reserved_ids))
+        found.append((("id",), False, f"“{record_id}”是网站自己的页面名，案例页会与它冲突；请换一个编号（不能用：{taken}）"))
 
     period = data.get("period")
     if isinstance(period, dict) and isinstance(period.get("start"), str) and isinstance(period.get("end"), str):
@@ -276,14 +298,47 @@ def _location_problems(location, rules: Rules) -> list[tuple[tuple, bool, str]]:
     return out
 
 
-def case_files(paths: list[Path]) -> list[Path]:
+CASE_SUFFIX = ".yaml"
+
+
+def scan(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """The case files under paths, and a problem for every file there that would otherwise be
+    skipped without a word: another extension (`.yml`, `.YAML`, `.md` …), a file in a sub-folder,
+    a link to nothing. Hidden names (starting with a dot: editors' swap and lock files, temporary
+    files) are not case files and are passed over. A named file is taken as it is."""
     files: list[Path] = []
+    problems: list[Problem] = []
+
+    def refuse(path: Path, message: str) -> None:
+        problems.append(Problem(display_path(path), 1, 1, "", message))
+
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files
+            continue
+        for entry in sorted(path.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink() and not entry.exists():
+                refuse(entry, f"这是一个链接，指向的 {os.readlink(entry)} 不存在，没有读取；请删除链接或补上文件")
+            elif entry.is_dir():
+                inside = sorted(p for p in entry.rglob("*") if not any(part.startswith(".") for part in p.relative_to(entry).parts)
+                                and (p.is_file() or p.is_symlink()))
+                for stray in inside:
+                    refuse(stray, f"在子文件夹中，不会被读取：案例文件要直接放在 {display_path(path)}/ 下")
+            elif not entry.is_file():
+                refuse(entry, "不是普通文件，没有读取")
+            elif entry.suffix == CASE_SUFFIX:
+                files.append(entry)
+            elif entry.suffix.lower() in (".yaml", ".yml"):
+                refuse(entry, f"扩展名是 {entry.suffix}，不会被读取：案例文件的扩展名是小写的 .yaml，请改名为 {entry.stem}.yaml")
+            else:
+                refuse(entry, "不是案例文件（扩展名应为 .yaml），不会被读取；请改名，或把它移出这个文件夹")
+    return files, problems
+
+
+def case_files(paths: list[Path]) -> list[Path]:
+    return scan(paths)[0]
 
 
 def display_path(path: Path) -> str:
@@ -315,13 +370,15 @@ def validate_paths(paths: list[Path], rules: Rules, cache: FileCache | None = No
     files = []
     if cache:
         cache.start_run()
-    for path in case_files(paths):
+    paths, skipped = scan(paths)
+    for path in paths:
         check = lambda p: _check_file(p, rules)  # noqa: E731
         files.append(cache.get(path, display_path(path), check) if cache else check(path))
     if cache and cache.autosave:
         cache.save()
         cache.entries = {}  # written; a one-off build does not need a second copy of every record
     result = Result(files)
+    result.problems.extend(skipped)
     for loaded in files:
         result.problems.extend(loaded.problems)
     result.problems.extend(_collection_problems(files, {p.file for p in result.problems}))

@@ -33,6 +33,7 @@ from ..text import (
     gbt7714,
     human_date,
     place_chain,
+    plain_markdown,
     ris,
     strip_citations,
 )
@@ -52,7 +53,7 @@ def _env() -> Environment:
         autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
     )
     env.globals.update(anchor=anchor, human_date=human_date, strip=strip_citations)
-    env.filters["t"] = escape_markdown_html  # names and titles from records: text, never markup
+    env.filters["t"] = plain_markdown  # names and titles from records: text, never markup
     return env
 
 
@@ -140,7 +141,7 @@ def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdf
         md=page.md,
         cell=page.cell,
         cite=page.citations.mark,
-        value=format_value,
+        value=lambda outcome: plain_markdown(format_value(outcome)),  # the unit is record text
         references=page.references,
         ref_html=page.ref_html,
         citation=_ref_html(case_reference(case.data, site)),
