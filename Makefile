@@ -33,7 +33,11 @@ $(VENV)/.installed: pyproject.toml
 serve: setup
 	$(BIN)/casebook serve -a $(HOST):$(PORT)
 
+# Lint and types first (seconds), then every test.
 test: setup
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 validate: setup

@@ -92,7 +92,10 @@ def pdf_times(corpus: Path) -> dict:
         write_pdf(render_html(cases[:1], rules, "teacher"), out / "one.pdf")
         one.append(time.perf_counter() - t)
         t = time.perf_counter()
-        write_pdf(render_html(cases[:10], rules, "teacher", Pack("十个案例", "基准测试", tuple(c.id for c in cases[:10]))), out / "pack.pdf")
+        write_pdf(
+            render_html(cases[:10], rules, "teacher", Pack("十个案例", "基准测试", tuple(c.id for c in cases[:10]))),
+            out / "pack.pdf",
+        )
         pack.append(time.perf_counter() - t)
     return {"pdf_one_s": statistics.median(one), "pdf_pack10_s": statistics.median(pack)}
 
@@ -125,7 +128,10 @@ def search_latency(site: Path, runs: int = 3) -> dict:
                     page.wait_for_function(
                         "q => document.querySelector('.md-search-result__meta') && "
                         "document.querySelectorAll('.md-search-result__item').length > 0 && "
-                        "document.querySelector('.md-search__input').value === q", arg=query, timeout=60_000)
+                        "document.querySelector('.md-search__input').value === q",
+                        arg=query,
+                        timeout=60_000,
+                    )
                     bucket.append(time.perf_counter() - start)
                 page.close()
             browser.close()
@@ -138,11 +144,13 @@ def machine() -> str:
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     mem = next(int(l.split()[1]) for l in open("/proc/meminfo") if l.startswith("MemTotal")) / 2**20
     import markdown
-    import mkdocs
     import material
+    import mkdocs
 
-    return (f"{os.cpu_count()} 核 {cpu}，内存 {mem:.0f} GiB；{platform.platform()}；Python {platform.python_version()}；"
-            f"MkDocs {mkdocs.__version__}，Material {material.__version__ if hasattr(material, '__version__') else '9.8.1'}，Markdown {markdown.__version__}")
+    return (
+        f"{os.cpu_count()} 核 {cpu}，内存 {mem:.0f} GiB；{platform.platform()}；Python {platform.python_version()}；"
+        f"MkDocs {mkdocs.__version__}，Material {material.__version__ if hasattr(material, '__version__') else '9.8.1'}，Markdown {markdown.__version__}"
+    )
 
 
 def main() -> int:
@@ -157,7 +165,9 @@ def main() -> int:
         corpus = WORK / f"corpus-{n}"
         write_corpus(n, corpus)
         row = {}
-        row["validate_s"], row["validate_mb"], _ = median_run([sys.executable, "-m", "casebook", "validate", str(corpus)], args.runs)
+        row["validate_s"], row["validate_mb"], _ = median_run(
+            [sys.executable, "-m", "casebook", "validate", str(corpus)], args.runs
+        )
         site = WORK / f"site-{n}"
         cache = WORK / f"cache-{n}"
         shutil.rmtree(cache, ignore_errors=True)  # the first build starts cold; later ones reuse unchanged files' validation
@@ -166,7 +176,10 @@ def main() -> int:
         row["build_s"], row["build_mb"], row["build_cold_s"] = build
         config = baseline_project(corpus, WORK / f"baseline-{n}")
         row["baseline_s"], row["baseline_mb"], _ = median_run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(WORK / f"baseline-site-{n}")], args.runs, ENV)
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(WORK / f"baseline-site-{n}")],
+            args.runs,
+            ENV,
+        )
         row.update(sizes(site))
         row["baseline_index_mb"] = (WORK / f"baseline-site-{n}" / "search" / "search_index.json").stat().st_size / 2**20
         if n == 1000 or n == args.sizes[0] and 1000 not in args.sizes:
@@ -186,8 +199,10 @@ def main() -> int:
 
 def render(rows: dict, runs: int, reprinted: str) -> str:
     ns = sorted(rows)
+
     def line(label, fmt, key):
         return f"| {label} | " + " | ".join(fmt.format(rows[n][key]) if key in rows[n] else "—" for n in ns) + " |"
+
     out = [
         "# 性能",
         "",
@@ -218,8 +233,10 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
     if len(ns) > 1 and 1000 in rows and max(ns) > 1000:
         big = max(ns)
         out.append("")
-        out.append(f"构建时间随案例数的增长：time({big:,}) / time(1,000) = {rows[big]['build_s'] / rows[1000]['build_s']:.2f}"
-                   f"（案例数之比为 {big / 1000:.0f}）。")
+        out.append(
+            f"构建时间随案例数的增长：time({big:,}) / time(1,000) = {rows[big]['build_s'] / rows[1000]['build_s']:.2f}"
+            f"（案例数之比为 {big / 1000:.0f}）。"
+        )
     out += [
         "",
         f"真实案例的网站连续构建两次，第二次新生成的 PDF：{reprinted} 份（内容未变的讲义直接沿用缓存）。",

@@ -70,8 +70,12 @@ QUESTIONS = [
 
 def _fill(rng, template, ctx):
     return template.format(
-        n=rng.randint(2, 900), k=rng.randint(2, 12), p=rng.randint(60, 80), q=rng.randint(85, 99),
-        year=ctx["year"], **{k: v for k, v in ctx.items() if k != "year"},
+        n=rng.randint(2, 900),
+        k=rng.randint(2, 12),
+        p=rng.randint(60, 80),
+        q=rng.randint(85, 99),
+        year=ctx["year"],
+        **{k: v for k, v in ctx.items() if k != "year"},
     )
 
 
@@ -103,8 +107,14 @@ def make_case(rng: random.Random, index: int, ids: list[str], places: list[dict]
     mechanisms = rng.sample([t.term for t in vocab["mechanisms"].terms], rng.randint(1, 4))
     year = rng.randint(2005, 2024)
     ctx = {
-        "place": place["city"], "kind": rng.choice(KINDS), "issue": rng.choice(ISSUES), "theme": themes[0],
-        "mech": mechanisms[0], "actor": rng.choice(ACTORS), "level": rng.choice(["市", "省", "全国"]), "year": year,
+        "place": place["city"],
+        "kind": rng.choice(KINDS),
+        "issue": rng.choice(ISSUES),
+        "theme": themes[0],
+        "mech": mechanisms[0],
+        "actor": rng.choice(ACTORS),
+        "level": rng.choice(["市", "省", "全国"]),
+        "year": year,
     }
     refs = [f"r{i}" for i in range(1, rng.randint(2, 6) + 1)]
     cited: set[str] = set()
@@ -117,9 +127,13 @@ def make_case(rng: random.Random, index: int, ids: list[str], places: list[dict]
     }
     completeness = rng.choice(["stub", "partial", "partial", "complete"])
     outcomes = [
-        {"indicator": rng.choice(["解决群众诉求", "参与议事居民", "注册志愿者", "协商议题", "共建项目"]),
-         "value": rng.randint(10, 5000), "unit": rng.choice(["件", "人", "个", "项"]), "as_of": str(rng.randint(year, 2025)),
-         "ref": (cited.add(r := rng.choice(refs)) or r)}
+        {
+            "indicator": rng.choice(["解决群众诉求", "参与议事居民", "注册志愿者", "协商议题", "共建项目"]),
+            "value": rng.randint(10, 5000),
+            "unit": rng.choice(["件", "人", "个", "项"]),
+            "as_of": str(rng.randint(year, 2025)),
+            "ref": (cited.add(r := rng.choice(refs)) or r),
+        }
         for _ in range(rng.randint(1, 5))
     ]
     case_id = f"synthetic-{index:05d}"
@@ -128,7 +142,8 @@ def make_case(rng: random.Random, index: int, ids: list[str], places: list[dict]
         "title": f"{place['city']}“{mechanisms[0]}”实践（合成样本{index:05d}）",
         "title_en": f"Synthetic sample {index}",
         "aliases": [f"{place['city']}{mechanisms[0]}{index}"],
-        "summary": _fill(rng, OPENINGS[0], ctx) + f"。当地以“{mechanisms[0]}”为抓手推进{themes[0]}，本记录为基准测试生成的合成样本。",
+        "summary": _fill(rng, OPENINGS[0], ctx)
+        + f"。当地以“{mechanisms[0]}”为抓手推进{themes[0]}，本记录为基准测试生成的合成样本。",
         "keywords": list(dict.fromkeys([mechanisms[0], themes[0], place["city"], *mechanisms[1:3]]))[:8],
         "status": "published",
         "completeness": completeness,
@@ -138,20 +153,41 @@ def make_case(rng: random.Random, index: int, ids: list[str], places: list[dict]
         "period": {"start": str(year), "ongoing": True},
         "themes": themes,
         "mechanisms": mechanisms,
-        "actors": [{"name": f"{place['city']}{a}", "type": "党组织", "role": rng.choice(["牵头", "协同"])} for a in rng.sample(ACTORS, 2)],
-        "process": [{"step": s, "description": f"{s}环节由{rng.choice(ACTORS)}负责组织。"} for s in ["问需", "问计", "问效", "问责"][: rng.randint(2, 4)]],
+        "actors": [
+            {"name": f"{place['city']}{a}", "type": "党组织", "role": rng.choice(["牵头", "协同"])} for a in rng.sample(ACTORS, 2)
+        ],
+        "process": [
+            {"step": s, "description": f"{s}环节由{rng.choice(ACTORS)}负责组织。"}
+            for s in ["问需", "问计", "问效", "问责"][: rng.randint(2, 4)]
+        ],
         "outcomes": outcomes,
         "sections": sections,
-        "teaching": {"objectives": ["理解案例中的主要机制。"], "questions": [_fill(rng, q, ctx) for q in QUESTIONS[: rng.randint(3, 4)]],
-                     "analysis": "本案例为合成样本，用于基准测试。", "suggested_use": "基准测试用，不用于教学。"},
+        "teaching": {
+            "objectives": ["理解案例中的主要机制。"],
+            "questions": [_fill(rng, q, ctx) for q in QUESTIONS[: rng.randint(3, 4)]],
+            "analysis": "本案例为合成样本，用于基准测试。",
+            "suggested_use": "基准测试用，不用于教学。",
+        },
         "related": sorted(rng.sample(ids, min(len(ids), rng.randint(0, 3)))),
         "references": [
-            {"id": r, "type": rng.choice(["J", "N", "EB"]), "online": True, "title": f"合成文献{index:05d}-{r}",
-             "container": rng.choice(["合成期刊", "合成日报", "合成网站"]), "year": rng.randint(year, 2025),
-             "url": f"https://example.org/synthetic/{index}/{r}", "note": "合成样本，非真实文献。"}
-            for r in refs if r in cited
+            {
+                "id": r,
+                "type": rng.choice(["J", "N", "EB"]),
+                "online": True,
+                "title": f"合成文献{index:05d}-{r}",
+                "container": rng.choice(["合成期刊", "合成日报", "合成网站"]),
+                "year": rng.randint(year, 2025),
+                "url": f"https://example.org/synthetic/{index}/{r}",
+                "note": "合成样本，非真实文献。",
+            }
+            for r in refs
+            if r in cited
         ],
-        "meta": {"created": "2026-01-01", "updated": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "editors": ["合成语料生成器"]},
+        "meta": {
+            "created": "2026-01-01",
+            "updated": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            "editors": ["合成语料生成器"],
+        },
     }
     if completeness != "complete":
         record["gaps"] = ["合成样本：没有真实来源。"]

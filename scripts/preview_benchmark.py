@@ -73,8 +73,13 @@ def main() -> int:
     env = dict(os.environ, CASEBOOK_CASES=str(cases), CASEBOOK_CACHE=str(work / "cache"), NO_MKDOCS_2_WARNING="1")
     log = open(work / "serve.log", "w")
     global SERVER
-    server = SERVER = subprocess.Popen([sys.executable, "-m", "casebook", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = SERVER = subprocess.Popen(
+        [sys.executable, "-m", "casebook", "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     target = sorted(cases.glob("*.yaml"))[len(list(cases.glob("*.yaml"))) // 2]
     url = f"http://127.0.0.1:{port}/cases/{target.stem}/"
     original = target.read_text(encoding="utf-8")
@@ -101,15 +106,19 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
         log.close()
-    row = (f"| {args.n} | {first:.1f} s | {statistics.median(times):.2f} s（{'、'.join(f'{t:.2f}' for t in times)}） "
-           f"| {broken:.2f} s | {fixed:.2f} s |")
+    row = (
+        f"| {args.n} | {first:.1f} s | {statistics.median(times):.2f} s（{'、'.join(f'{t:.2f}' for t in times)}） "
+        f"| {broken:.2f} s | {fixed:.2f} s |"
+    )
     print(row)
     if args.write:
         doc = ROOT / "docs" / "performance.md"
         text = doc.read_text(encoding="utf-8")
-        block = ("<!-- preview-benchmark -->\n"
-                 "| 案例数 | 首次构建 | 保存后页面更新（中位数；各次） | 坏文件的错误出现在页面上 | 修好后页面恢复 |\n"
-                 "|---|---|---|---|---|\n" + row + "\n<!-- /preview-benchmark -->")
+        block = (
+            "<!-- preview-benchmark -->\n"
+            "| 案例数 | 首次构建 | 保存后页面更新（中位数；各次） | 坏文件的错误出现在页面上 | 修好后页面恢复 |\n"
+            "|---|---|---|---|---|\n" + row + "\n<!-- /preview-benchmark -->"
+        )
         doc.write_text(SECTION.sub(block, text) if SECTION.search(text) else text + "\n" + block + "\n", encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
     return 0

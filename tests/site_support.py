@@ -26,7 +26,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(target: Path, offline: bool = False, config: Path | None = None, cache: Path | None = None) -> subprocess.CompletedProcess:
+def build_site(
+    target: Path, offline: bool = False, config: Path | None = None, cache: Path | None = None
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if cache:  # a cache of its own: nothing (PDFs, validation results) is reused from another build
         env["CASEBOOK_CACHE"] = str(cache)
@@ -75,8 +77,7 @@ def config_with_cases(folder: Path, cases: Path) -> Path:
     text = text.replace("lectures_dir: !ENV [CASEBOOK_LECTURES, docs/lectures]", f"lectures_dir: {folder / 'no-lectures'}")
     text = text.replace(
         "      pdf: !ENV",
-        f"      schemas_dir: {PROJECT_ROOT / 'schemas'}\n"
-        f"      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n      pdf: !ENV",
+        f"      schemas_dir: {PROJECT_ROOT / 'schemas'}\n      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n      pdf: !ENV",
     )
     config = folder / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")

@@ -35,7 +35,8 @@ SEARCHES = [
     ("居民议事厅", "beijing-chaoyang-gongshang-gongzhi"),
     ("信托制物业", "chongqing-nanan-xinglongyuan"),
     pytest.param(
-        "大党委", ("guangzhou-liurong-elevators", "ningbo-1n-regional-party-building"),
+        "大党委",
+        ("guangzhou-liurong-elevators", "ningbo-1n-regional-party-building"),
         # Known: Chromium's word segmenter splits the query into 大 + 党委, which Material then
         # matches in every case that names a 党委. Strict, so the fix of the search shows here.
         marks=pytest.mark.xfail(strict=True, reason="query segmented as 大+党委 by the browser"),
@@ -44,7 +45,8 @@ SEARCHES = [
     ("宁海", "ninghai-micro-power-list"),
     ("党政群共商共治", "beijing-chaoyang-gongshang-gongzhi"),
     pytest.param(
-        "老旧小区", ("chongqing-nanan-xinglongyuan", "zhengzhou-erqi-laojiu-xiaoqu-gaizao", "haikou-jinzongyuan-yishitang"),
+        "老旧小区",
+        ("chongqing-nanan-xinglongyuan", "zhengzhou-erqi-laojiu-xiaoqu-gaizao", "haikou-jinzongyuan-yishitang"),
         marks=pytest.mark.xfail(strict=True, reason="query segmented as 老旧+小区 by the browser"),
     ),
 ]
@@ -160,7 +162,10 @@ def test_browse_and_compare_work_with_the_keyboard_alone(page, site_url):
     assert page.locator("table.cb-compare thead th").count() == 3
 
 
-@pytest.mark.parametrize("path", ["", "browse/", "cases/beijing-chaoyang-gongshang-gongzhi/", "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "browse/", "cases/beijing-chaoyang-gongshang-gongzhi/", "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing"],
+)
 def test_no_serious_accessibility_violations(page, site_url, path):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -195,7 +200,7 @@ def test_offline_build_works_from_disk_with_search(page, offline_site):
 
 @pytest.fixture(scope="module")
 def hostile_site_url(tmp_path_factory):
-    from .conftest import CaseDir, FIXTURES
+    from .conftest import FIXTURES, CaseDir
     from .site_support import config_with_cases, serve
 
     folder = tmp_path_factory.mktemp("hostile-site")
@@ -239,7 +244,9 @@ def test_citation_never_shows_the_address_the_page_is_read_at(page, site_url):
     assert "127.0.0.1" not in citation and "localhost" not in citation
     links = page.locator("a[download]")
     assert sorted(links.evaluate_all("els => els.map(e => e.getAttribute('href').split('/').pop())")) == [
-        "beijing-chaoyang-gongshang-gongzhi.bib", "beijing-chaoyang-gongshang-gongzhi.ris"]
+        "beijing-chaoyang-gongshang-gongzhi.bib",
+        "beijing-chaoyang-gongshang-gongzhi.ris",
+    ]
     with page.expect_download() as download:
         links.first.click()
     saved = download.value.path().read_text(encoding="utf-8")
@@ -249,8 +256,16 @@ def test_citation_never_shows_the_address_the_page_is_read_at(page, site_url):
 def test_no_request_leaves_the_host(page, requests_seen, site_url):
     """Every kind of page, opened and used here (and every page the tests above opened): every
     request stayed on 127.0.0.1 or on disk."""
-    for path in ("", "cases/beijing-jiesu-jiban/", "browse/?theme=乡村治理", "compare/?ids=beijing-jiesu-jiban,ninghai-micro-power-list",
-                 "glossary/", "themes/", "handouts/", "data/"):
+    for path in (
+        "",
+        "cases/beijing-jiesu-jiban/",
+        "browse/?theme=乡村治理",
+        "compare/?ids=beijing-jiesu-jiban,ninghai-micro-power-list",
+        "glossary/",
+        "themes/",
+        "handouts/",
+        "data/",
+    ):
         page.goto(site_url + path)
         page.wait_for_load_state("networkidle")
     search(page, "接诉即办")

@@ -1,5 +1,6 @@
-from .paths import RULES
 from casebook.records.catalog import load_catalog
+
+from .paths import RULES
 
 
 def test_catalog_computes_reverse_links_and_indexes(cases):

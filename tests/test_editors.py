@@ -9,18 +9,33 @@ import re
 
 import yaml
 
-from .paths import CASES_DIR, PROJECT_ROOT, RULES
-from casebook.records.catalog import load_catalog
 from casebook.cli import main
 from casebook.export import export_files
+from casebook.records.catalog import load_catalog
 from casebook.records.validate import validate_paths
+
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
 
 MODELINE = "# yaml-language-server: $schema=../schemas/case.schema.json"
 
 
 def test_new_writes_a_template_with_the_adcode_and_never_overwrites(tmp_path, capsys):
-    args = ["new", "guangzhou-test-case", "--title", "测试案例", "--province", "广东省", "--city", "广州市",
-            "--county", "越秀区", "--level", "街道（乡镇）", "--dir", str(tmp_path)]
+    args = [
+        "new",
+        "guangzhou-test-case",
+        "--title",
+        "测试案例",
+        "--province",
+        "广东省",
+        "--city",
+        "广州市",
+        "--county",
+        "越秀区",
+        "--level",
+        "街道（乡镇）",
+        "--dir",
+        str(tmp_path),
+    ]
     assert main(args) == 0
     target = tmp_path / "guangzhou-test-case.yaml"
     text = target.read_text(encoding="utf-8")
@@ -38,8 +53,25 @@ def test_new_rejects_a_bad_id(tmp_path):
 
 
 def test_template_validates_once_the_blanks_are_filled(tmp_path):
-    assert main(["new", "filled-case", "--title", "填写后的案例", "--province", "北京市", "--county", "朝阳区",
-                 "--level", "县（区）", "--dir", str(tmp_path)]) == 0
+    assert (
+        main(
+            [
+                "new",
+                "filled-case",
+                "--title",
+                "填写后的案例",
+                "--province",
+                "北京市",
+                "--county",
+                "朝阳区",
+                "--level",
+                "县（区）",
+                "--dir",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
     path = tmp_path / "filled-case.yaml"
     blank = validate_paths([tmp_path], RULES)
     assert blank.problems  # the blanks are reported, not silently accepted
@@ -142,7 +174,9 @@ def test_fmt_orders_keys_keeps_comments_and_data(tmp_path, capsys):
     from casebook.records.loader import load_file
 
     source = (PROJECT_ROOT / "tests/fixtures/minimal-case.yaml").read_text(encoding="utf-8")
-    messy = source.replace("title: 测试用最小案例\n", "").replace("status: published\n", "status: 'published'  # 保留这条注释\ntitle: 测试用最小案例\n")
+    messy = source.replace("title: 测试用最小案例\n", "").replace(
+        "status: published\n", "status: 'published'  # 保留这条注释\ntitle: 测试用最小案例\n"
+    )
     messy = messy.replace('  start: "2016"', "  start: '2016'")
     path = tmp_path / "minimal-case.yaml"
     path.write_text(messy, encoding="utf-8")

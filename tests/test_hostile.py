@@ -28,13 +28,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import MINIMAL, CaseDir
-from .paths import PROJECT_ROOT, RULES
 from casebook.cli import main
 from casebook.records.catalog import load_catalog
 from casebook.records.loader import Loaded, load_file, load_text
 from casebook.records.validate import _record_problems, _schema_problems, validate_paths
 from casebook.records.yaml_errors import FALLBACK, translate
+
+from .conftest import MINIMAL, CaseDir
+from .paths import PROJECT_ROOT, RULES
 
 HOSTILE = Path(__file__).parent / "hostile"
 EXPECTED = yaml.safe_load((HOSTILE / "expected.yaml").read_text(encoding="utf-8"))
@@ -91,7 +92,9 @@ def test_bad_input_is_refused_where_an_editor_shows_it(cases, kind, name):
         for key, value in want.get("data", {}).items():
             assert loaded.data[key] == value, key  # read as written, never converted
         return
-    matching = [p for p in mine if (p.path == want["path"] or p.path.startswith(want["path"] + "[")) and want["words"] in p.message]
+    matching = [
+        p for p in mine if (p.path == want["path"] or p.path.startswith(want["path"] + "[")) and want["words"] in p.message
+    ]
     assert matching, [str(p) for p in mine]
     if "line" in want:
         assert (matching[0].line, matching[0].column) == (want["line"], want["column"]), str(matching[0])
@@ -116,7 +119,9 @@ def test_a_linked_case_file_is_reported_under_the_links_name(cases, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     target = elsewhere / "target-name.yaml"
-    target.write_text(MINIMAL.replace("id: minimal-case", "id: linked-case").replace("themes: [城市更新]", "themes: [不存在]"), encoding="utf-8")
+    target.write_text(
+        MINIMAL.replace("id: minimal-case", "id: linked-case").replace("themes: [城市更新]", "themes: [不存在]"), encoding="utf-8"
+    )
     (cases.root / "linked-case.yaml").symlink_to(target)
     result = validate_paths([cases.root], RULES)
     mine = [p for p in result.problems if "themes" in p.path]
@@ -161,13 +166,20 @@ def test_all_bad_files_at_once_in_bounded_time_and_memory(cases):
         place(kind, name, cases.root)
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
     run = subprocess.run(
-        [sys.executable, "-c", limit + "from casebook.cli import main; raise SystemExit(main(['validate', %r]))" % str(cases.root)],
-        capture_output=True, text=True, timeout=120, env=dict(os.environ),
+        [
+            sys.executable,
+            "-c",
+            limit + f"from casebook.cli import main; raise SystemExit(main(['validate', {str(cases.root)!r}]))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ),
     )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr and "Error" not in run.stderr
     reported = {line.split(":")[0] for line in run.stdout.splitlines() if ":" in line}
-    for kind, name in refused:
+    for _kind, name in refused:
         assert any(Path(f).name == name or f"/{name}/" in f for f in reported), name
     assert not any(Path(f).stem in GOOD for f in reported)  # the good ones stay valid
 
@@ -175,18 +187,27 @@ def test_all_bad_files_at_once_in_bounded_time_and_memory(cases):
 # --- the parser in bounded time -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "- " * 100_000 + "x\n",
-    "id: x\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n",
-    "id: x\ntitle: " + "{a: " * 60_000 + "\n",
-    "? " * 100_000 + "x\n",
-], ids=["block-list", "flow-list", "flow-mapping-unclosed", "complex-keys"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 100_000 + "x\n",
+        "id: x\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "id: x\ntitle: " + "{a: " * 60_000 + "\n",
+        "? " * 100_000 + "x\n",
+    ],
+    ids=["block-list", "flow-list", "flow-mapping-unclosed", "complex-keys"],
+)
 def test_nesting_a_hundred_thousand_levels_deep_is_refused_quickly(tmp_path, text):
     """In a process of its own: a parser that recursed would crash it (C stack) or raise RecursionError."""
     (tmp_path / "deep.yaml").write_text(text, encoding="utf-8")
     started = time.monotonic()
-    run = subprocess.run([sys.executable, "-m", "casebook", "validate", str(tmp_path / "deep.yaml")],
-                         capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT)
+    run = subprocess.run(
+        [sys.executable, "-m", "casebook", "validate", str(tmp_path / "deep.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=PROJECT_ROOT,
+    )
     assert run.returncode == 1, run.stderr[-2000:]
     assert time.monotonic() - started < 20
     assert re.search(r"deep\.yaml:1:\d+: |deep\.yaml:2:\d+: ", run.stdout)
@@ -208,9 +229,15 @@ def _seconds(text: str, tmp_path: Path, runs: int) -> float:
 
 LARGE = {
     # items that do not sort (numbers mixed with text, mappings): jsonschema compared every pair
-    "mixed-aliases": lambda n: MINIMAL.replace("aliases: [测试别名]", "aliases: [" + ", ".join(str(i) if i % 2 else f"s{i}" for i in range(n)) + "]"),
-    "mapping-aliases": lambda n: MINIMAL.replace("aliases: [测试别名]", "aliases: [" + ", ".join(f"{{k{i}: 1}}" for i in range(n)) + "]"),
-    "keywords": lambda n: MINIMAL.replace("keywords: [测试, 校验, 样例]", "keywords: [" + ", ".join(f"词{i}" for i in range(n)) + "]"),
+    "mixed-aliases": lambda n: MINIMAL.replace(
+        "aliases: [测试别名]", "aliases: [" + ", ".join(str(i) if i % 2 else f"s{i}" for i in range(n)) + "]"
+    ),
+    "mapping-aliases": lambda n: MINIMAL.replace(
+        "aliases: [测试别名]", "aliases: [" + ", ".join(f"{{k{i}: 1}}" for i in range(n)) + "]"
+    ),
+    "keywords": lambda n: MINIMAL.replace(
+        "keywords: [测试, 校验, 样例]", "keywords: [" + ", ".join(f"词{i}" for i in range(n)) + "]"
+    ),
     "unknown-themes": lambda n: MINIMAL.replace("themes: [城市更新]", "themes: [" + ", ".join(f"t{i}" for i in range(n)) + "]"),
 }
 
@@ -240,7 +267,11 @@ def test_comments_never_affect_a_check(cases):
     broken = MINIMAL.replace("themes: [城市更新]", "themes: [城市美化]").replace("value: 32", 'value: "32"')
     cases.write("minimal-case", broken)
     before = [str(p) for p in validate_paths([cases.root], RULES).problems]
-    cases.write("minimal-case", "\n".join(f"{line}  {NOISE}" if ": " in line and not line.startswith("#") else line for line in broken.splitlines()) + "\n")
+    cases.write(
+        "minimal-case",
+        "\n".join(f"{line}  {NOISE}" if ": " in line and not line.startswith("#") else line for line in broken.splitlines())
+        + "\n",
+    )
     assert [str(p) for p in validate_paths([cases.root], RULES).problems] == before and len(before) == 2
 
 
@@ -326,8 +357,13 @@ def test_the_pure_python_parser_is_explained_too(monkeypatch):
 # --- fuzzing: mutate a valid record; the validator must never raise -----------------------------------
 
 JUNK = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=30),
-    st.lists(st.text(max_size=5), max_size=3), st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.lists(st.text(max_size=5), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
 )
 
 
@@ -445,10 +481,17 @@ def _read(html_text: str) -> _Page:
 def _assert_inert(page: _Page, allowed_tags=frozenset(), where=""):
     assert not (set(page.tags) & FORBIDDEN_TAGS - allowed_tags), where
     for tag, name, value in page.attributes:
-        assert not name.startswith("on") and name not in ("style", "src", "srcset", "data", "action", "formaction"), (where, tag, name)
+        assert not name.startswith("on") and name not in ("style", "src", "srcset", "data", "action", "formaction"), (
+            where,
+            tag,
+            name,
+        )
         assert not (name == "rel" and "attachment" in value), where
         if name == "href":
-            assert re.match(r"(#|https?://|[^:]*$)", value) and not value.lower().startswith(("javascript:", "data:", "file:")), (where, value)
+            assert re.match(r"(#|https?://|[^:]*$)", value) and not value.lower().startswith(("javascript:", "data:", "file:")), (
+                where,
+                value,
+            )
 
 
 @pytest.fixture(scope="module")
@@ -471,7 +514,9 @@ def _site_html(markdown_text: str) -> tuple[dict, str]:
 
     match = re.match(r"---\n(.*?)\n---\n", markdown_text, re.S)
     meta = yaml.safe_load(match.group(1)) if match else {}
-    body = markdown.markdown(markdown_text[match.end() if match else 0:], extensions=["admonition", "attr_list", "md_in_html", "tables", "toc"])
+    body = markdown.markdown(
+        markdown_text[match.end() if match else 0 :], extensions=["admonition", "attr_list", "md_in_html", "tables", "toc"]
+    )
     return meta, sanitize(body)
 
 
@@ -563,7 +608,9 @@ def test_glossary_terms_stay_text_on_the_glossary_page():
     from casebook.site.pages import render_glossary
 
     glossary = {
-        "terms": [{"term": "[术语](https://evil.example/)", "en": "*<b>x</b>*", "aliases": ["别|名"], "definition": "定义[^r1]。"}],
+        "terms": [
+            {"term": "[术语](https://evil.example/)", "en": "*<b>x</b>*", "aliases": ["别|名"], "definition": "定义[^r1]。"}
+        ],
         "references": [{"id": "r1", "type": "Z", "title": "<script>x</script>文献"}],
     }
     _, page_html = _site_html(render_glossary(glossary))
@@ -612,7 +659,7 @@ def test_fmt_keeps_what_it_does_not_own(tmp_path, capsys, name):
     for i, line in enumerate(lines):  # a comment about a key stays right above that key
         about = re.match(r"\s*# 关于 (\w+)", line)
         if about:
-            following = next(l for l in lines[i + 1:] if not l.lstrip().startswith("#"))
+            following = next(l for l in lines[i + 1 :] if not l.lstrip().startswith("#"))
             assert re.match(rf"\s*(- )?{about.group(1)}:", following), (line, following)
     if "关于 status" in text:
         assert re.search(r"^status: published +# 行尾注释留在行尾$", text, re.M)
@@ -634,8 +681,22 @@ def test_fmt_keeps_what_it_does_not_own(tmp_path, capsys, name):
 @pytest.mark.parametrize("name", sorted(n for n in EXPECTED["tools"] if EXPECTED["tools"][n]["tool"] == "new"))
 def test_new_writes_every_title_so_it_reads_back_as_typed(tmp_path, name):
     title = yaml.safe_load((HOSTILE / "tools" / name).read_text(encoding="utf-8"))["title"]
-    args = ["new", "hostile-title", "--title", title, "--province", "广东省", "--city", "广州市",
-            "--county", "越秀区", "--level", "街道（乡镇）", "--dir", str(tmp_path)]
+    args = [
+        "new",
+        "hostile-title",
+        "--title",
+        title,
+        "--province",
+        "广东省",
+        "--city",
+        "广州市",
+        "--county",
+        "越秀区",
+        "--level",
+        "街道（乡镇）",
+        "--dir",
+        str(tmp_path),
+    ]
     assert main(args) == 0
     loaded = load_file(tmp_path / "hostile-title.yaml")
     assert loaded.problems == []

@@ -8,11 +8,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from .paths import CASES_DIR, PROJECT_ROOT, RULES
-from casebook.records.catalog import load_catalog
 from casebook.pdf.render import PdfError, check_fonts, render_html, write_pdf
+from casebook.records.catalog import load_catalog
 from casebook.records.packs import PackError, load_pack
 from casebook.text import SiteLinks
+
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
 
 PACK = PROJECT_ROOT / "docs" / "lectures" / "four-cases.yaml"
 
@@ -129,10 +130,12 @@ def test_handout_cites_the_sites_address_and_states_the_licence(catalog, tmp_pat
 def test_record_text_is_escaped_in_the_pdf_html(tmp_path):
     from .conftest import FIXTURES
 
-    (tmp_path / "hostile-valid-case.yaml").write_text((FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "hostile-valid-case.yaml").write_text(
+        (FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     hostile = load_catalog([tmp_path], RULES)[0].cases["hostile-valid-case"]
     document = render_html([hostile], RULES, "teacher")
-    for bad in ("<b onmouseover", "<script", "<iframe", "<meta name=\"keywords\" content=\"测试, <img"):
+    for bad in ("<b onmouseover", "<script", "<iframe", '<meta name="keywords" content="测试, <img'):
         assert bad not in document, bad
     assert "<h1>&lt;b onmouseover=" in document
 
@@ -177,7 +180,10 @@ def test_pdf_command_prints_several_packs_into_a_folder(tmp_path, capsys):
         packs.append(tmp_path / f"{name}.yaml")
         packs[-1].write_text(f"title: 合集{name}\nlecturer: 测试\ncases:\n  - {case_id}\n", encoding="utf-8")
     out = tmp_path / "dist"
-    assert main(["-f", str(PROJECT_ROOT / "mkdocs.yml"), "pdf", "--pack", *map(str, packs), "--edition", "teacher", "-o", f"{out}/"]) == 0
+    assert (
+        main(["-f", str(PROJECT_ROOT / "mkdocs.yml"), "pdf", "--pack", *map(str, packs), "--edition", "teacher", "-o", f"{out}/"])
+        == 0
+    )
     assert sorted(p.name for p in out.iterdir()) == ["one-teacher.pdf", "two-teacher.pdf"]
     assert "合集two" in PdfReader(out / "two-teacher.pdf").pages[0].extract_text()
 
@@ -192,7 +198,9 @@ def test_missing_font_is_a_clear_error(tmp_path, monkeypatch):
 
 def test_unknown_case_in_a_pack_names_file_and_line(catalog, tmp_path):
     bad = tmp_path / "pack.yaml"
-    bad.write_text(PACK.read_text(encoding="utf-8").replace("  - hunan-huayuan-huzhu-wuxing", "  - hunan-huayuan"), encoding="utf-8")
+    bad.write_text(
+        PACK.read_text(encoding="utf-8").replace("  - hunan-huayuan-huzhu-wuxing", "  - hunan-huayuan"), encoding="utf-8"
+    )
     with pytest.raises(PackError) as error:
         load_pack(bad, catalog)
     line = next(n for n, l in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if l == "  - hunan-huayuan")
@@ -221,9 +229,16 @@ def test_the_fetcher_serves_only_the_templates_and_records_every_request(tmp_pat
 
     assert own_file((TEMPLATES / "print.css").as_uri()) == TEMPLATES / "print.css"
     for url in [
-        "http://127.0.0.1:8000/x.css", "https://example.org/a.png", "ftp://example.org/y", "data:image/png;base64,iVBORw0KGgo=",
-        "file:///etc/passwd", TEMPLATES.as_uri() + "/../render.py", (TEMPLATES.parent / "render.py").as_uri(),
-        "file://otherhost" + str(TEMPLATES / "print.css"), (TEMPLATES / "missing.css").as_uri(), TEMPLATES.as_uri(),
+        "http://127.0.0.1:8000/x.css",
+        "https://example.org/a.png",
+        "ftp://example.org/y",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file:///etc/passwd",
+        TEMPLATES.as_uri() + "/../render.py",
+        (TEMPLATES.parent / "render.py").as_uri(),
+        "file://otherhost" + str(TEMPLATES / "print.css"),
+        (TEMPLATES / "missing.css").as_uri(),
+        TEMPLATES.as_uri(),
     ]:
         assert own_file(url) is None, url
     require_fonts()
@@ -234,8 +249,14 @@ def test_the_fetcher_serves_only_the_templates_and_records_every_request(tmp_pat
     <a rel="attachment" href="../render.py">附件</a><a rel="attachment" href="/etc/passwd">附件二</a></p></body></html>"""
     fetcher = own_files()
     write_pdf(hostile, tmp_path / "x.pdf", fetcher=fetcher)
-    for url in ["https://evil.example/a.css", "file:///etc/passwd", "file:///etc/hostname", "data:image/png;base64,iVBORw0KGgo=",
-                "https://evil.example/i.png", (TEMPLATES.parent / "render.py").as_uri()]:
+    for url in [
+        "https://evil.example/a.css",
+        "file:///etc/passwd",
+        "file:///etc/hostname",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "https://evil.example/i.png",
+        (TEMPLATES.parent / "render.py").as_uri(),
+    ]:
         assert url in fetcher.asked, url  # WeasyPrint wanted it, and asked the fetcher
     assert fetcher.refused == [u for u in fetcher.asked if u != (TEMPLATES / "print.css").as_uri()]
     reader = PdfReader(tmp_path / "x.pdf")
@@ -248,10 +269,16 @@ def test_pdf_templates_escape_what_records_and_packs_say(catalog):
     from casebook.records.packs import Pack
 
     case = catalog.cases["beijing-chaoyang-gongshang-gongzhi"]
-    data = dict(case.data, title='<img src="https://evil.example/t.png">标题', summary="<b>提要</b>[^" + case["references"][0]["id"] + "]")
+    data = dict(
+        case.data, title='<img src="https://evil.example/t.png">标题', summary="<b>提要</b>[^" + case["references"][0]["id"] + "]"
+    )
     hostile = Case(case.id, data, case.source)
-    pack = Pack(title="</title><link rel=attachment href=/etc/passwd>", lecturer='"><script>x</script>', cases=(case.id,),
-                subtitle="<style>@import url(https://evil.example/)</style>")
+    pack = Pack(
+        title="</title><link rel=attachment href=/etc/passwd>",
+        lecturer='"><script>x</script>',
+        cases=(case.id,),
+        subtitle="<style>@import url(https://evil.example/)</style>",
+    )
     document = render_html([hostile], RULES, "teacher", pack)
     assert "<img" not in document and "<link" not in document and "<script" not in document and document.count("<style>") == 1
     assert "&lt;img src=&#34;https://evil.example/t.png&#34;&gt;标题" in document

@@ -47,7 +47,10 @@ def preview(tmp_path_factory):
     log = open(folder / "serve.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "casebook", "-f", str(config), "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -51,7 +51,9 @@ def _catalog_with(changes: dict) -> Catalog:
 
 def _hostile_case(folder) -> Case:
     """The valid record full of markup, on its own."""
-    (folder / "hostile-valid-case.yaml").write_text((FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "hostile-valid-case.yaml").write_text(
+        (FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     catalog, result = load_catalog([folder], RULES)
     assert not result.problems
     return catalog.cases["hostile-valid-case"]
@@ -286,7 +288,6 @@ def test_sitemap_lists_every_page_at_its_canonical_address(built_site):
     assert listed == expected
 
 
-@pytest.mark.xfail(strict=True, reason="the MkDocs plugin does not pass the site's addresses (SiteLinks) to the renderers yet")
 def test_built_case_page_cites_its_canonical_address_and_links_its_source(built_site):
     site = built_site[0]
     html = (site / f"cases/{CHAOYANG}/index.html").read_text(encoding="utf-8")
@@ -341,8 +342,14 @@ def test_deploy_workflow_publishes_the_site_and_releases_on_tags():
     assert triggers["push"]["branches"] == ["main"] and triggers["push"]["tags"]
     jobs = workflow["jobs"]
     assert set(jobs) == {"build", "deploy", "release"}
-    allowed = {"actions/checkout", "actions/setup-python", "actions/upload-pages-artifact", "actions/deploy-pages",
-               "actions/upload-artifact", "actions/download-artifact"}
+    allowed = {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+    }
     for job in jobs.values():
         for step in job["steps"]:
             if "uses" in step:
@@ -376,7 +383,9 @@ def test_deploy_workflow_publishes_the_site_and_releases_on_tags():
 
 
 def test_the_workflows_pdf_command_takes_several_packs():
-    args = parser().parse_args(["pdf", "--pack", "docs/lectures/a.yaml", "docs/lectures/b.yaml", "--edition", "teacher", "-o", "dist/"])
+    args = parser().parse_args(
+        ["pdf", "--pack", "docs/lectures/a.yaml", "docs/lectures/b.yaml", "--edition", "teacher", "-o", "dist/"]
+    )
     assert args.pack == ["docs/lectures/a.yaml", "docs/lectures/b.yaml"] and args.output == "dist/"
 
 

@@ -1,7 +1,8 @@
 """The records in cases/ are the product: they must all validate."""
 
-from .paths import CASES_DIR, RULES, PROJECT_ROOT
 from casebook.records.catalog import load_catalog
+
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
 
 
 def test_every_record_in_cases_validates():
@@ -45,5 +46,15 @@ def test_glossary_validates_and_covers_the_fact_sheet_terms():
     data, problems = validate_glossary(PROJECT_ROOT / "schemas" / "glossary.yaml", RULES)
     assert [str(p) for p in problems] == []
     terms = {t["term"] for t in data["terms"]}
-    for term in ["共建共治共享", "网格化管理", "接诉即办", "枫桥经验", "四议两公开", "小微权力清单", "三会一课", "红色物业", "信托制物业"]:
+    for term in [
+        "共建共治共享",
+        "网格化管理",
+        "接诉即办",
+        "枫桥经验",
+        "四议两公开",
+        "小微权力清单",
+        "三会一课",
+        "红色物业",
+        "信托制物业",
+    ]:
         assert term in terms

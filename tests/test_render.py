@@ -13,16 +13,25 @@ from .paths import CASES_DIR, PROJECT_ROOT
 
 def test_rendered_pages_build_with_plain_mkdocs(tmp_path):
     out = tmp_path / "pages"
-    render = subprocess.run([sys.executable, "-m", "casebook", "render", str(out)], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    render = subprocess.run(
+        [sys.executable, "-m", "casebook", "render", str(out)], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert render.returncode == 0, render.stderr
     config_text = (out / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "casebook" not in [next(iter(p)) if isinstance(p, dict) else p for p in yaml.load(config_text, Loader=_Loader).get("plugins", [])]
+    assert "casebook" not in [
+        next(iter(p)) if isinstance(p, dict) else p for p in yaml.load(config_text, Loader=_Loader).get("plugins", [])
+    ]
     case_ids = sorted(p.stem for p in CASES_DIR.glob("*.yaml"))
     assert all((out / "docs" / "cases" / f"{i}.md").exists() for i in case_ids)
 
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml"), "-d", str(tmp_path / "site")],
-                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml"), "-d", str(tmp_path / "site")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "site" / "cases" / case_ids[0] / "index.html").read_text(encoding="utf-8")
     assert "参考文献" in page and "<h1" in page
@@ -30,10 +39,14 @@ def test_rendered_pages_build_with_plain_mkdocs(tmp_path):
 
 def test_render_refuses_to_overwrite_the_project(tmp_path):
     for target in (PROJECT_ROOT, PROJECT_ROOT / "cases", PROJECT_ROOT / "docs"):
-        run = subprocess.run([sys.executable, "-m", "casebook", "render", str(target)], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "casebook", "render", str(target)], cwd=PROJECT_ROOT, capture_output=True, text=True
+        )
         assert run.returncode == 2 and "不能作为输出目录" in run.stderr
     (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "casebook", "render", str(tmp_path)], cwd=PROJECT_ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "casebook", "render", str(tmp_path)], cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     assert run.returncode == 2 and (tmp_path / "notes.txt").exists()
 
 

@@ -7,9 +7,8 @@ import shutil
 import subprocess
 import sys
 
-from .paths import PROJECT_ROOT
-
 from .conftest import MINIMAL, CaseDir
+from .paths import PROJECT_ROOT
 from .site_support import build_site, config_with_cases, serve
 
 

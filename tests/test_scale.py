@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import sys
 
-from .paths import CASES_DIR, PROJECT_ROOT, RULES
 from casebook.records.validate import validate_paths
 
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
 from .site_support import build_site, config_with_cases
 
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
@@ -37,7 +37,9 @@ def test_a_site_of_200_cases_has_no_page_over_the_limit(tmp_path):
     corpus = tmp_path / "cases"
     write_corpus(200, corpus, seed=11)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config = config_with_cases(tmp_path, corpus).read_text(encoding="utf-8").replace("pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false")
+    config = (
+        config_with_cases(tmp_path, corpus).read_text(encoding="utf-8").replace("pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false")
+    )
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
     site = tmp_path / "site"
     result = build_site(site, config=tmp_path / "mkdocs.yml")

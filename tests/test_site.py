@@ -9,7 +9,6 @@ import shutil
 from casebook.records.catalog import load_catalog
 
 from .paths import CASES_DIR, RULES
-
 from .site_support import build_site, config_with_cases
 
 CHAOYANG = "cases/beijing-chaoyang-gongshang-gongzhi/index.html"
@@ -28,8 +27,21 @@ def test_case_page_has_the_fixed_order_and_readable_anchors(built_site):
     html = read(built_site[0], CHAOYANG)
     headings = re.findall(r'<h2 id="([^"]+)"', html)
     assert headings == [
-        "内容提要", "背景", "主要做法", "成效", "问题与挑战", "经验启示", "成效数据", "实施步骤",
-        "参与主体", "教学使用", "参考文献", "相关案例", "讲义下载", "如何引用本案例", "编辑本案例",
+        "内容提要",
+        "背景",
+        "主要做法",
+        "成效",
+        "问题与挑战",
+        "经验启示",
+        "成效数据",
+        "实施步骤",
+        "参与主体",
+        "教学使用",
+        "参考文献",
+        "相关案例",
+        "讲义下载",
+        "如何引用本案例",
+        "编辑本案例",
     ]
     assert 'class="cb-card"' in html and html.index("cb-card") < html.index('id="内容提要"')
     assert "cases/beijing-chaoyang-gongshang-gongzhi.yaml" in html
@@ -72,7 +84,7 @@ def test_glossary_term_is_explained_at_first_occurrence_only(built_site):
     html = read(built_site[0], "cases/beijing-jiesu-jiban/index.html")
     links = re.findall(r'<a class="cb-term" href="../../glossary/#([^"]+)" title="([^"]+)">([^<]+)</a>', html)
     by_term = {}
-    for anchor, title, text in links:
+    for anchor, title, _text in links:
         by_term.setdefault(anchor, []).append(title)
     assert by_term.get("接诉即办") and len(by_term["接诉即办"]) == 1
     assert by_term["接诉即办"][0].startswith("北京的诉求办理机制")
@@ -103,7 +115,7 @@ def test_no_page_refers_to_another_host(built_site):
 
 def test_navigation_does_not_list_cases(built_site):
     html = read(built_site[0], CHAOYANG)
-    nav = html[html.index('<nav class="md-nav md-nav--primary"') : html.index("</nav>", html.index('md-nav--primary'))]
+    nav = html[html.index('<nav class="md-nav md-nav--primary"') : html.index("</nav>", html.index("md-nav--primary"))]
     assert "湖南省花垣县" not in nav and "六榕街道" not in nav
 
 

@@ -7,11 +7,11 @@ import unicodedata
 
 import pytest
 
-from .paths import RULES
 from casebook.cli import main
 from casebook.records.validate import validate_paths
 
 from .conftest import MINIMAL, line_of
+from .paths import RULES
 
 
 def problems_for(cases, name):
@@ -36,14 +36,35 @@ SCHEMA_AND_RECORD_RULES = [
     ("unknown-actor-type", "type: 党组织", "type: 党委", "actors[0].type", "type: 党委", "参与主体类型"),
     ("bad-status", "status: published", "status: public", "status", "status:", "不是允许的值"),
     ("too-few-keywords", "keywords: [测试, 校验, 样例]", "keywords: [测试]", "keywords", "keywords:", "至少有 3 项"),
-    ("too-many-themes", "themes: [城市更新]", "themes: [城市更新, 社区治理, 党建引领, 为民服务]", "themes", "themes:", "最多有 3 项"),
+    (
+        "too-many-themes",
+        "themes: [城市更新]",
+        "themes: [城市更新, 社区治理, 党建引领, 为民服务]",
+        "themes",
+        "themes:",
+        "最多有 3 项",
+    ),
     ("long-summary", "summary: 仅供测试使用的案例记录。", "summary: " + "长" * 301, "summary", "summary:", "最多 300 个字符"),
     ("impossible-date", 'start: "2016"', 'start: "2024-02-30"', "period.start", "start:", "日历上不存在"),
     ("bad-date-format", 'start: "2016"', 'start: "2016/05"', "period.start", "start:", "YYYY-MM"),
     ("unquoted-adcode", 'adcode: "440104"', "adcode: 440104", "location.adcode", "adcode:", "应为文字"),
     ("zero-width-title", "title: 测试用最小案例", "title: 测试\u200b案例", "title", "title:", "零宽字符"),
-    ("javascript-url", "    year: 2018\n", "    year: 2018\n    url: javascript:alert(1)\n", "references[0].url", "url:", "http://"),
-    ("complete-without-challenges", "  challenges: 问题文字。\n", "", "sections.challenges", "sections:", "完整（complete）的案例必须"),
+    (
+        "javascript-url",
+        "    year: 2018\n",
+        "    year: 2018\n    url: javascript:alert(1)\n",
+        "references[0].url",
+        "url:",
+        "http://",
+    ),
+    (
+        "complete-without-challenges",
+        "  challenges: 问题文字。\n",
+        "",
+        "sections.challenges",
+        "sections:",
+        "完整（complete）的案例必须",
+    ),
     ("complete-two-questions", "    - 第三题？\n", "", "teaching.questions", "questions:", "至少有 3 项"),
     ("complete-no-outcomes", "outcomes:\n", "outcomes: []\nx_outcomes:\n", "outcomes", "outcomes: []", "至少有 1 项"),
     ("stub-without-gaps", "completeness: complete", "completeness: stub", "gaps", "id: stub-without-gaps", "gaps 中写明"),
@@ -58,18 +79,55 @@ SCHEMA_AND_RECORD_RULES = [
     ("self-related", "related: [other-case]", "related: [self-related]", "related[0]", "related:", "本案例自己"),
     ("unknown-adcode", 'adcode: "440104"', 'adcode: "440199"', "location.adcode", "adcode:", "不在代码表"),
     ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "应为“越秀区”"),
-    ("adcode-province-mismatch", "province: 广东省", "province: 广西壮族自治区", "location.province", "province:", "应为“广东省”"),
+    (
+        "adcode-province-mismatch",
+        "province: 广东省",
+        "province: 广西壮族自治区",
+        "location.province",
+        "province:",
+        "应为“广东省”",
+    ),
     ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "应为“广州市”"),
     # references a reader can trust
-    ("mirror-host-url", "    year: 2018\n", "    year: 2018\n    url: http://www.jizihe.com/page/1.shtml\n", "references[0].url", "url:", "镜像或转载站"),
-    ("mirror-host-read-at", "    year: 2018\n", "    year: 2018\n    read_at: https://m.handmsg.com/page/2.shtml\n", "references[0].read_at", "read_at:", "denied-hosts"),
-    ("remark-in-title", "title: 测试文献一", "title: 测试文献一（报道）", "references[0].title", "title: 测试文献一（报道）", "写进 note"),
-    ("unknown-title-remark", "title: 测试文献一", "title: 某报关于测试的文章（原题不详）", "references[0].title", "title: 某报", "写进 note"),
+    (
+        "mirror-host-url",
+        "    year: 2018\n",
+        "    year: 2018\n    url: http://www.jizihe.com/page/1.shtml\n",
+        "references[0].url",
+        "url:",
+        "镜像或转载站",
+    ),
+    (
+        "mirror-host-read-at",
+        "    year: 2018\n",
+        "    year: 2018\n    read_at: https://m.handmsg.com/page/2.shtml\n",
+        "references[0].read_at",
+        "read_at:",
+        "denied-hosts",
+    ),
+    (
+        "remark-in-title",
+        "title: 测试文献一",
+        "title: 测试文献一（报道）",
+        "references[0].title",
+        "title: 测试文献一（报道）",
+        "写进 note",
+    ),
+    (
+        "unknown-title-remark",
+        "title: 测试文献一",
+        "title: 某报关于测试的文章（原题不详）",
+        "references[0].title",
+        "title: 某报",
+        "写进 note",
+    ),
     ("untitled-without-note", "    title: 测试文献一\n", "", "references[0].note", "  - id: r1", "缺少必填字段“note”"),
 ]
 
 
-@pytest.mark.parametrize("name, old, new, path, line_text, words", SCHEMA_AND_RECORD_RULES, ids=[r[0] for r in SCHEMA_AND_RECORD_RULES])
+@pytest.mark.parametrize(
+    "name, old, new, path, line_text, words", SCHEMA_AND_RECORD_RULES, ids=[r[0] for r in SCHEMA_AND_RECORD_RULES]
+)
 def test_rule_is_reported_at_its_line(cases, name, old, new, path, line_text, words):
     file = cases.variant(name, old, new)
     found, result = problems_for(cases, name)
@@ -89,7 +147,9 @@ def _second_line(path, needle):
 
 
 def test_id_must_equal_file_name(cases):
-    file = cases.write("renamed", (cases.root / "minimal-case.yaml").read_text(encoding="utf-8").replace("related: [other-case]", "related: []"))
+    file = cases.write(
+        "renamed", (cases.root / "minimal-case.yaml").read_text(encoding="utf-8").replace("related: [other-case]", "related: []")
+    )
     found, _ = problems_for(cases, "renamed")
     assert [(p.path, p.line) for p in found if "文件名" in p.message] == [("id", line_of(file, "id: minimal-case"))]
 
@@ -179,8 +239,7 @@ def test_glossary_citations_must_resolve(tmp_path):
 
     path = tmp_path / "glossary.yaml"
     path.write_text(
-        "terms:\n  - term: 网格化管理\n    definition: 定义[^x9]。\n"
-        "references:\n  - id: r1\n    type: Z\n    title: 文献\n",
+        "terms:\n  - term: 网格化管理\n    definition: 定义[^x9]。\nreferences:\n  - id: r1\n    type: Z\n    title: 文献\n",
         encoding="utf-8",
     )
     data, problems = validate_glossary(path, RULES)
@@ -204,7 +263,16 @@ def test_real_references_link_to_no_denied_host_and_carry_no_remark_in_title():
 # --- one text rule for every text field, from the schema ------------------------------------------
 
 INVISIBLE = [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"] + [
-    "\u115f", "\u1160", "\u3164", "\uffa0", "\u2028", "\u2029", "\x85", "\ufe0f", "\u034f", "\u2800",
+    "\u115f",
+    "\u1160",
+    "\u3164",
+    "\uffa0",
+    "\u2028",
+    "\u2029",
+    "\x85",
+    "\ufe0f",
+    "\u034f",
+    "\u2800",
 ]
 
 
@@ -217,7 +285,10 @@ def test_every_format_character_and_filler_is_refused_in_any_text():
         for field, value in (("title", f"标{ch}题"), ("summary", f"提{ch}要")):
             broken = dict(record, **{field: value})
             assert not fast(broken), (field, hex(ord(ch)))
-            assert any(e.schema.get("x-message", "").startswith("不能包含控制字符或不可见字符") for e in RULES.validator().iter_errors(broken)), hex(ord(ch))
+            assert any(
+                e.schema.get("x-message", "").startswith("不能包含控制字符或不可见字符")
+                for e in RULES.validator().iter_errors(broken)
+            ), hex(ord(ch))
     assert fast(record)
 
 
@@ -284,7 +355,10 @@ def test_a_lecture_pack_and_the_glossary_take_the_same_text_rule(tmp_path):
     _, problems = validate_pack(pack, RULES, {"minimal-case"})
     assert {(p.path, p.line) for p in problems} == {("title", 1), ("lecturer", 2)}
     glossary = tmp_path / "glossary.yaml"
-    glossary.write_text('terms:\n  - term: "网格\\u200b化"\n    definition: 定义[^r1]。\nreferences:\n  - id: r1\n    type: Z\n    title: 文献\n', encoding="utf-8")
+    glossary.write_text(
+        'terms:\n  - term: "网格\\u200b化"\n    definition: 定义[^r1]。\nreferences:\n  - id: r1\n    type: Z\n    title: 文献\n',
+        encoding="utf-8",
+    )
     _, problems = validate_glossary(glossary, RULES)
     assert [(p.path, p.line) for p in problems] == [("terms[0].term", 2)]
 
@@ -297,7 +371,10 @@ def test_ids_that_are_the_sites_own_page_names_are_refused():
     from .paths import CASES_DIR, PROJECT_ROOT
 
     catalog, _ = load_catalog([CASES_DIR], RULES)
-    generated = {path.split("/")[0].removesuffix(".md") for path in render_site(catalog, {"terms": [], "references": []}, packs={}, contributing="x")}
+    generated = {
+        path.split("/")[0].removesuffix(".md")
+        for path in render_site(catalog, {"terms": [], "references": []}, packs={}, contributing="x")
+    }
     shipped = {p.stem if p.is_file() else p.name for p in (PROJECT_ROOT / "docs").iterdir()}
     facets = {f.page for f in RULES.facets if f.page}
     assert generated | shipped | facets | {"pdf", "search"} <= RULES.reserved_ids

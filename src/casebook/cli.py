@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import datetime as _dt
+import os
 import subprocess
 import sys
 import unicodedata
@@ -109,8 +109,15 @@ def cmd_new(args) -> int:
     env = Environment(loader=PackageLoader("casebook"), undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters["yaml"] = yaml_quoted
     text = env.get_template("new-case.yaml.j2").render(
-        id=args.id, title=args.title, summary=None, province=args.province, city=args.city,
-        county=args.county, adcode=adcode, level=args.level, today=_dt.date.today().isoformat(),
+        id=args.id,
+        title=args.title,
+        summary=None,
+        province=args.province,
+        city=args.city,
+        county=args.county,
+        adcode=adcode,
+        level=args.level,
+        today=_dt.date.today().isoformat(),
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -156,7 +163,10 @@ def cmd_pdf(args) -> int:
             unknown = [i for i in args.ids if i not in catalog.cases or not catalog.is_shown(i)]
             if unknown:
                 bad = {p.file for p in result.problems}
-                print(f"找不到案例：{'、'.join(unknown)}" + ("（有案例没有通过校验，请先运行 casebook validate）" if bad else ""), file=sys.stderr)
+                print(
+                    f"找不到案例：{'、'.join(unknown)}" + ("（有案例没有通过校验，请先运行 casebook validate）" if bad else ""),
+                    file=sys.stderr,
+                )
                 return 2
             edition = args.edition or "student"
             single = len(args.ids) == 1 and args.output and args.output.endswith(".pdf")

@@ -102,7 +102,7 @@ def licence_text() -> str:
         "\n"
         f"The data of 基层治理案例库 (cases.json, cases.csv, codebook.csv) are licensed under {name}\n"
         f"(Creative Commons Attribution 4.0 International, {CONTENT_LICENCE['url_en']}).\n"
-        "Credit \"基层治理案例库\", link to the licence and say whether you changed anything. The sources\n"
+        'Credit "基层治理案例库", link to the licence and say whether you changed anything. The sources\n'
         "each case cites remain under their own authors' and publishers' copyright.\n"
     )
 
@@ -119,7 +119,10 @@ def export_files(catalog: Catalog, memo: dict | None = None) -> dict[str, str]:
         key = (case.digest, catalog.rules.version)
         if not case.digest or key not in memo:
             # one case per line: compact, and a change to one case is one changed line in a diff
-            memo[key] = (json.dumps(case.data, ensure_ascii=False, sort_keys=True), [_cell(_get(case.data, f.path), f) for f in fields])
+            memo[key] = (
+                json.dumps(case.data, ensure_ascii=False, sort_keys=True),
+                [_cell(_get(case.data, f.path), f) for f in fields],
+            )
         rows.append(memo[key])
     for stale in set(memo) - {(c.digest, catalog.rules.version) for c in cases}:
         del memo[stale]  # only the current version of each case stays

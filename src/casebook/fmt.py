@@ -75,7 +75,7 @@ def _as_text_where_text(node, truth) -> None:
     """Where the validator's loader reads text (010, .nan, 0x1F stay text there) and ruamel, which
     reads YAML 1.2, made a number of it, put the text back, quoted: ruamel would write 010 again."""
     if isinstance(node, CommentedMap) and isinstance(truth, dict):
-        pairs = [(key, truth[key]) for key in node if isinstance(key, str) and key in truth]
+        pairs: list = [(key, truth[key]) for key in node if isinstance(key, str) and key in truth]
     elif isinstance(node, CommentedSeq) and isinstance(truth, list) and len(truth) == len(node):
         pairs = list(zip(range(len(node)), truth))
     else:
@@ -92,7 +92,8 @@ def _read_otherwise(text: str) -> bool:
     1:20 as 80, yes and on as true; YAML 1.2 reads 010 as 10): quoted, so every tool reads text."""
     if isinstance(text, (LiteralScalarString, FoldedScalarString)) or "\n" in text:
         return False
-    return yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+    # the resolver is called on the class, as PyYAML's own constructors do
+    return yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"  # type: ignore[arg-type]
 
 
 # comments ---------------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def _block(node) -> bool:
 def _order(node) -> list[tuple]:
     """(container, key) of every key and list item in the order they are written."""
     out: list[tuple] = []
-    for key in (list(node) if isinstance(node, CommentedMap) else range(len(node))):
+    for key in list(node) if isinstance(node, CommentedMap) else range(len(node)):
         out.append((node, key))
         if _block(node[key]):
             out.extend(_order(node[key]))
@@ -150,7 +151,7 @@ def _tokens(node, found: dict) -> dict:
         return found
     if node.ca.comment:
         for slot in node.ca.comment:
-            for token in (list(slot) if isinstance(slot, list) else []):
+            for token in list(slot) if isinstance(slot, list) else []:
                 add(slot, None, ("lines", token))
     post = 2 if isinstance(node, CommentedMap) else 0
     for slots in node.ca.items.values():
@@ -162,7 +163,7 @@ def _tokens(node, found: dict) -> dict:
                     add(slot, None, ("lines", token))
             elif slot is not None:
                 add(slots, i, "post" if i == post else "lines")
-    for child in (node.values() if isinstance(node, CommentedMap) else node):
+    for child in node.values() if isinstance(node, CommentedMap) else node:
         _tokens(child, found)
     return found
 
@@ -190,7 +191,7 @@ def _comment_lines(document) -> list[str]:
     out: list[str] = []
 
     def take(slot):
-        for token in (slot if isinstance(slot, list) else [slot]):
+        for token in slot if isinstance(slot, list) else [slot]:
             if isinstance(token, CommentToken) and id(token) not in seen:
                 seen.add(id(token))
                 out.extend(line.strip() for line in token.value.splitlines() if line.strip())
@@ -203,7 +204,7 @@ def _comment_lines(document) -> list[str]:
         for slots in node.ca.items.values():
             for slot in slots:
                 take(slot)
-        for child in (node.values() if isinstance(node, CommentedMap) else node):
+        for child in node.values() if isinstance(node, CommentedMap) else node:
             walk(child)
 
     walk(document)
@@ -228,7 +229,7 @@ def _keep_comments_with_their_keys(document, reorder, text: str) -> None:
         if not token.value.strip() or token.value.lstrip().startswith(MODELINE):
             break
         about_first.add(id(token))
-    for token_id, (token, holders, kind) in tokens.items():
+    for token_id, (token, _holders, kind) in tokens.items():
         at = getattr(token.start_mark, "line", None)
         if at is None:
             continue  # a comment ruamel made itself, with no place in the file
@@ -272,7 +273,8 @@ def _key(entry) -> tuple:
 
 def _predecessors(order: list) -> dict:
     """For each node, the last value written before it (a list item's "- " is no value of its own)."""
-    out, last = {}, None
+    out: dict = {}
+    last = None
     for container, key in order:
         out[_key((container, key))] = last
         if not _block(container[key]):
@@ -283,7 +285,7 @@ def _predecessors(order: list) -> dict:
 
 def _parents(node, out: dict) -> dict:
     """id(collection) -> (the collection holding it, its key there), for every block collection."""
-    for key in (list(node) if isinstance(node, CommentedMap) else range(len(node))):
+    for key in list(node) if isinstance(node, CommentedMap) else range(len(node)):
         if _block(node[key]):
             out[id(node[key])] = (node, key)
             _parents(node[key], out)
@@ -316,7 +318,7 @@ def _head(container, rest: str, parents: dict | None = None) -> None:
 def _columns(node, column: int = 0, out: dict | None = None) -> dict:
     """id(collection) -> the column its keys (or its dashes) are written at, with fmt's indentation."""
     out = {id(node): column} if out is None else out
-    for key in (list(node) if isinstance(node, CommentedMap) else range(len(node))):
+    for key in list(node) if isinstance(node, CommentedMap) else range(len(node)):
         if _block(node[key]):
             out[id(node[key])] = column + 2  # keys of a nested mapping, dashes of a list, keys of a list item
             _columns(node[key], column + 2, out)
@@ -363,7 +365,7 @@ def _first_keys_own_comments(document, node=None) -> None:
     such a key is now the first of a nested mapping, its emitter would write them after the "- " or
     the parent's key; they go above, where the parser would have put them."""
     node = document if node is None else node
-    for key in (list(node) if isinstance(node, CommentedMap) else range(len(node))):
+    for key in list(node) if isinstance(node, CommentedMap) else range(len(node)):
         if _block(node[key]):
             _first_keys_own_comments(document, node[key])
     if node is document or not isinstance(node, CommentedMap) or not node:
@@ -395,7 +397,9 @@ class FormatError(Exception):
 def format_text(text: str, rules: Rules) -> str:
     before = load_text(text, Loaded(Path("before"), "before"))
     if before.problems:  # the parser of the check never meets what ruamel might choke on
-        raise FormatError(f"无法读取，先用 casebook validate 修正：第 {before.problems[0].line} 行第 {before.problems[0].column} 列：{before.problems[0].message}")
+        raise FormatError(
+            f"无法读取，先用 casebook validate 修正：第 {before.problems[0].line} 行第 {before.problems[0].column} 列：{before.problems[0].message}"
+        )
     yaml = _yaml()
     try:
         document = yaml.load(text)
@@ -427,7 +431,7 @@ def format_file(path: Path, rules: Rules, check: bool = False) -> bool:
     target = path.resolve(strict=True)
     raw = target.read_bytes().decode("utf-8")
     bom = _BOM if raw.startswith(_BOM) else ""
-    text = raw[len(bom):]
+    text = raw[len(bom) :]
     newline = "\r\n" if "\r\n" in text and not re.search(r"(?<!\r)\n", text) else "\n"
     text = text.replace("\r\n", "\n") if newline == "\r\n" else text
     result = format_text(text, rules)

@@ -58,4 +58,4 @@ def check(found: list[Link], timeout: float = 10.0, workers: int = 8) -> list[tu
     urls = sorted({link.url for link in found})
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = dict(zip(urls, pool.map(lambda u: probe(u, timeout), urls)))
-    return [(link, results[link.url]) for link in found if results[link.url]]
+    return [(link, reason) for link in found if (reason := results[link.url])]

@@ -77,7 +77,7 @@ class Project:
             self._rules = Rules(self.schemas_dir)
         return self._rules
 
-    def load(self, show_drafts: bool = False, cache: FileCache | None | bool = True) -> "Library":
+    def load(self, show_drafts: bool = False, cache: FileCache | None | bool = True) -> Library:
         """load → validate → catalog, with the glossary and the lecture packs: what every renderer reads.
         cache: True for the project's validation cache, False for none, or one to reuse."""
         rules = self.rules
@@ -95,7 +95,7 @@ class Project:
         return Library(catalog, glossary, packs, problems)
 
     @classmethod
-    def find(cls, config_file: str | Path | None = None, start: Path | None = None) -> "Project":
+    def find(cls, config_file: str | Path | None = None, start: Path | None = None) -> Project:
         """The project named by a config file, else the first folder upward from `start` (the working
         directory) with a mkdocs.yml, else the working directory itself with the default folders."""
         if config_file is not None:

@@ -10,7 +10,7 @@ from .text import place_chain
 
 def search_words(catalog: Catalog, glossary: dict) -> list[str]:
     """Domain words jieba must keep whole: vocabularies, glossary, place names, aliases, keywords."""
-    words = set()
+    words: set[str] = set()
     for vocab in catalog.rules.vocabularies.values():
         words.update(t.term for t in vocab.terms if len(t.term) > 1)
     for entry in glossary["terms"]:

@@ -79,7 +79,6 @@ def citation_order(case: dict, rules: Rules) -> list[str]:
     return order
 
 
-
 @dataclass
 class Citations:
     """Numbers references in order of first citation on one page, as encyclopaedias do."""
@@ -90,7 +89,7 @@ class Citations:
     anchor_prefix: str = ""  # keeps anchors unique when several cases share one document
 
     @classmethod
-    def for_case(cls, case: dict, rules: Rules, anchor_prefix: str = "") -> "Citations":
+    def for_case(cls, case: dict, rules: Rules, anchor_prefix: str = "") -> Citations:
         return cls({r["id"]: r for r in case["references"]}, citation_order(case, rules), anchor_prefix=anchor_prefix)
 
     def number(self, ref_id: str) -> int:
@@ -300,7 +299,7 @@ class SiteLinks:
     root: str = ""  # the folder of mkdocs.yml: only files inside it are in the repository
 
     @classmethod
-    def from_config(cls, config) -> "SiteLinks":
+    def from_config(cls, config) -> SiteLinks:
         """From a MkDocs config (or any mapping with the same keys)."""
         repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
         config_file = config.get("config_file_path") or ""
@@ -362,13 +361,25 @@ def _pages(ref: dict) -> tuple[str, str]:
 # BibTeX: classic entry types and fields, which BibTeX, biblatex, Zotero, JabRef and NoteExpress
 # all read; @online is 电子资源 [EB/OL] in the GB/T 7714 BibTeX and biblatex styles.
 _BIBTEX_TYPES = {  # GB/T 7714 type → entry type, field for the container (journal, newspaper …)
-    "J": ("article", "journal"), "N": ("article", "journal"), "M": ("book", "publisher"),
-    "C": ("inproceedings", "booktitle"), "D": ("phdthesis", "school"), "R": ("techreport", "institution"),
+    "J": ("article", "journal"),
+    "N": ("article", "journal"),
+    "M": ("book", "publisher"),
+    "C": ("inproceedings", "booktitle"),
+    "D": ("phdthesis", "school"),
+    "R": ("techreport", "institution"),
     "EB": ("online", "organization"),
 }
 _BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
-    "#": r"\#", "_": r"\_", "^": r"\^{}", "~": r"\~{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
 }
 _BIBTEX_PATTERN = re.compile("|".join(re.escape(c) for c in _BIBTEX_SPECIAL))
 

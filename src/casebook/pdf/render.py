@@ -13,13 +13,13 @@ no image, stylesheet, @import, url() or attachment named in a record can be foll
 from __future__ import annotations
 
 import hashlib
-import os
 import html
 import mimetypes
+import os
 import re
 import subprocess
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -57,6 +57,8 @@ def case_pdf(case_id: str, edition: str) -> str:
 
 def pack_pdf(pack_name: str, edition: str) -> str:
     return f"pdf/packs/{pack_name}-{edition}.pdf"
+
+
 FONT_PACKAGE = "fonts-noto-cjk"
 
 
@@ -83,8 +85,11 @@ def _case_html(case: Case, rules: Rules, teacher: bool, site: SiteLinks) -> str:
     citations = Citations.for_case(case.data, rules, anchor_prefix=f"{case.id}-")
 
     def cite_html(text: str) -> str:
-        return re.sub(r'<sup class="cb-cite" id="[^"]*"><a href="(#[^"]*)"[^>]*>(\[\d+\])</a></sup>',
-                      r'<sup class="cite"><a href="\1">\2</a></sup>', citations.replace(text))
+        return re.sub(
+            r'<sup class="cb-cite" id="[^"]*"><a href="(#[^"]*)"[^>]*>(\[\d+\])</a></sup>',
+            r'<sup class="cite"><a href="\1">\2</a></sup>',
+            citations.replace(text),
+        )
 
     def md(text: str) -> Markup:
         return Markup(sanitize_print(markdown.markdown(cite_html(escape_markdown_html(text)), extensions=["tables"])))
@@ -100,26 +105,31 @@ def _case_html(case: Case, rules: Rules, teacher: bool, site: SiteLinks) -> str:
             out += f'<br><span class="note">{html.escape(ref["note"])}</span>'
         return Markup(out)
 
-    return _env().get_template("case.html.j2").render(
-        case=case.data,
-        teacher=teacher,
-        place=" › ".join(place_chain(case["location"])),
-        period=format_period(case.get("period")),
-        completeness=rules.labels("completeness")[case["completeness"]],
-        section_titles=rules.sections,
-        md=md,
-        md_inline=md_inline,
-        cite=lambda ref_id: Markup(sanitize_print(cite_html(f"[^{html.escape(ref_id)}]"))),
-        value=format_value,
-        references=lambda: [(n, r) for n, r in citations.ordered()],
-        reference=reference,
-        citation=html.escape(gbt7714(case_reference(case.data, site))),  # the site's canonical address
-        licence=CONTENT_LICENCE,
+    return (
+        _env()
+        .get_template("case.html.j2")
+        .render(
+            case=case.data,
+            teacher=teacher,
+            place=" › ".join(place_chain(case["location"])),
+            period=format_period(case.get("period")),
+            completeness=rules.labels("completeness")[case["completeness"]],
+            section_titles=rules.sections,
+            md=md,
+            md_inline=md_inline,
+            cite=lambda ref_id: Markup(sanitize_print(cite_html(f"[^{html.escape(ref_id)}]"))),
+            value=format_value,
+            references=lambda: [(n, r) for n, r in citations.ordered()],
+            reference=reference,
+            citation=html.escape(gbt7714(case_reference(case.data, site))),  # the site's canonical address
+            licence=CONTENT_LICENCE,
+        )
     )
 
 
-def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack: Pack | None = None,
-                site: SiteLinks = SiteLinks()) -> str:
+def render_html(
+    cases: list[Case], rules: Rules, edition: str = "student", pack: Pack | None = None, site: SiteLinks = SiteLinks()
+) -> str:
     """One handout (one case) or a lecture pack (cover, contents, one case per chapter).
     site: the addresses from mkdocs.yml; each case's citation gives its page on the site."""
     teacher = edition == "teacher"
@@ -129,15 +139,19 @@ def render_html(cases: list[Case], rules: Rules, edition: str = "student", pack:
         title, subject = cases[0]["title"], cases[0]["summary"].strip()
     keywords = list(dict.fromkeys(k for c in cases for k in c["keywords"]))
     dates = sorted(c["meta"]["updated"] for c in cases)
-    return _env().get_template("document.html.j2").render(
-        title=f"{title}（{EDITIONS[edition]}）",
-        subject=re.sub(r"\s+", "", subject),
-        keywords=keywords,
-        created=pack.date if pack and pack.date else dates[-1],
-        modified=pack.date if pack and pack.date else dates[-1],
-        edition_label=EDITIONS[edition],
-        pack=pack,
-        cases=[{"id": c.id, "title": c["title"], "html": Markup(_case_html(c, rules, teacher, site))} for c in cases],
+    return (
+        _env()
+        .get_template("document.html.j2")
+        .render(
+            title=f"{title}（{EDITIONS[edition]}）",
+            subject=re.sub(r"\s+", "", subject),
+            keywords=keywords,
+            created=pack.date if pack and pack.date else dates[-1],
+            modified=pack.date if pack and pack.date else dates[-1],
+            edition_label=EDITIONS[edition],
+            pack=pack,
+            cases=[{"id": c.id, "title": c["title"], "html": Markup(_case_html(c, rules, teacher, site))} for c in cases],
+        )
     )
 
 
@@ -150,7 +164,9 @@ def check_fonts() -> None:
     families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
     missing = [font for font in FONTS if font not in families]
     if missing:
-        raise PdfError(f"缺少中文字体 {'、'.join(missing)}：请安装 Debian 软件包 {FONT_PACKAGE}（apt-get install {FONT_PACKAGE}），或运行 make setup。")
+        raise PdfError(
+            f"缺少中文字体 {'、'.join(missing)}：请安装 Debian 软件包 {FONT_PACKAGE}（apt-get install {FONT_PACKAGE}），或运行 make setup。"
+        )
 
 
 DATA_URLS: frozenset[str] = frozenset()  # data: URLs the templates use themselves (none)
@@ -207,7 +223,8 @@ def write_pdf(document_html: str, target: Path, fetcher=None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
     HTML(string=document_html, base_url=base, url_fetcher=fetcher).write_pdf(
-        partial, stylesheets=[CSS(string=stylesheet(), base_url=base, url_fetcher=fetcher)], attachments=[])
+        partial, stylesheets=[CSS(string=stylesheet(), base_url=base, url_fetcher=fetcher)], attachments=[]
+    )
     partial.replace(target)  # atomic: a reader never sees half a PDF
 
 
@@ -245,15 +262,15 @@ def prune_cache(cache_dir: Path, limit: int = CACHE_LIMIT) -> None:
             path.unlink(missing_ok=True)
 
 
-def site_documents(catalog: Catalog, packs: dict[str, Pack], site: SiteLinks = SiteLinks()) -> dict[str, object]:
+def site_documents(catalog: Catalog, packs: dict[str, Pack], site: SiteLinks = SiteLinks()) -> dict[str, Callable[[], str]]:
     """Every PDF the site offers, as {path under the site: a function that renders its HTML}.
     Rendering is left to the caller, so a preview can make only the one a reader asks for."""
-    docs = {}
+    docs: dict[str, Callable[[], str]] = {}
     for case in catalog.published:
         for edition in EDITIONS:
-            docs[case_pdf(case.id, edition)] = lambda case=case, edition=edition: render_html([case], catalog.rules, edition, site=site)
+            docs[case_pdf(case.id, edition)] = partial(render_html, [case], catalog.rules, edition, None, site)
     for name, pack in packs.items():
         cases = [catalog.cases[i] for i in pack.cases]
         for edition in EDITIONS:
-            docs[pack_pdf(name, edition)] = lambda cases=cases, edition=edition, pack=pack: render_html(cases, catalog.rules, edition, pack, site)
+            docs[pack_pdf(name, edition)] = partial(render_html, cases, catalog.rules, edition, pack, site)
     return docs

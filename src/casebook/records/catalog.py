@@ -42,7 +42,7 @@ class Catalog:
     show_drafts: bool = False  # the local preview shows drafts too, so editors can see them
 
     @classmethod
-    def from_cases(cls, cases: list[Case], rules: Rules, show_drafts: bool = False) -> "Catalog":
+    def from_cases(cls, cases: list[Case], rules: Rules, show_drafts: bool = False) -> Catalog:
         catalog = cls({c.id: c for c in sorted(cases, key=lambda c: c.id)}, rules, show_drafts=show_drafts)
         shown = {c.id for c in catalog.published}
         backlinks = defaultdict(list)
@@ -79,7 +79,9 @@ class Catalog:
         return [c for c in self.cases.values() if self.is_shown(c.id)]
 
 
-def load_catalog(paths: list[Path], rules: Rules, cache: FileCache | None = None, show_drafts: bool = False) -> tuple[Catalog, Result]:
+def load_catalog(
+    paths: list[Path], rules: Rules, cache: FileCache | None = None, show_drafts: bool = False
+) -> tuple[Catalog, Result]:
     """load → validate → catalog. The Catalog holds only records without problems."""
     result = validate_paths(paths, rules, cache)
     cases = [Case(f.data["id"], f.data, f.display, f.digest) for f in result.valid]

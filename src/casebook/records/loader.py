@@ -22,6 +22,7 @@ import math
 import re
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.events import (
@@ -73,7 +74,7 @@ class Loaded:
 
     path: Path
     display: str
-    data: object = None
+    data: Any = None
     positions: dict = field(default_factory=dict)  # value path tuple -> (line, col)
     key_positions: dict = field(default_factory=dict)  # key path tuple -> (line, col)
     problems: list = field(default_factory=list)
@@ -83,12 +84,23 @@ class Loaded:
 
     def to_json(self) -> dict:
         """What the validation cache keeps: the data and the problems (positions are cheap to redo)."""
-        return {"display": self.display, "data": self.data, "digest": self.digest, "problems": [list(astuple(p)) for p in self.problems]}
+        return {
+            "display": self.display,
+            "data": self.data,
+            "digest": self.digest,
+            "problems": [list(astuple(p)) for p in self.problems],
+        }
 
     @classmethod
-    def from_json(cls, path: Path, entry: dict) -> "Loaded":
-        return cls(path, entry["display"], entry["data"], problems=[Problem(*p) for p in entry["problems"]],
-                   positioned=False, digest=entry["digest"])
+    def from_json(cls, path: Path, entry: dict) -> Loaded:
+        return cls(
+            path,
+            entry["display"],
+            entry["data"],
+            problems=[Problem(*p) for p in entry["problems"]],
+            positioned=False,
+            digest=entry["digest"],
+        )
 
     def where(self, path: tuple, key: bool = False) -> tuple[int, int]:
         """The position of a path, or of its nearest ancestor that has one."""
@@ -292,8 +304,12 @@ class _Builder:
             return event.value
         explicit = _EXPLICIT.get(tag)
         if explicit is None:
-            self.problem(pos, path, f"不允许的 YAML 标签 {tag}（出于安全，只接受文字、数字、真假值和空值；"
-                                    "如果以 ! 开头的内容是文字，请把整个值用引号括起来）")
+            self.problem(
+                pos,
+                path,
+                f"不允许的 YAML 标签 {tag}（出于安全，只接受文字、数字、真假值和空值；"
+                "如果以 ! 开头的内容是文字，请把整个值用引号括起来）",
+            )
             return None
         value = self._plain(event.value, path, pos)
         if value is _REFUSED:
@@ -309,6 +325,7 @@ class _Builder:
         """A plain scalar: text unless it is exactly null, true/false or a decimal number."""
         if text and text[0] not in _MAYBE_NOT_TEXT:
             return text
+        value: Any
         if text in _NULL:
             value = None
         elif text in _BOOL:
@@ -364,8 +381,16 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
     bad = _BAD_CHAR.search(text)
     if bad:
         line, column = editor_position(text, bad.start())
-        loaded.problems.append(Problem(loaded.display, line, column, "", f"这里有不可见的{_char_name(bad.group()[0])}，请删除"
-                                       + ("（或把换行统一为 LF 或 CRLF）" if bad.group() == "\r" else "")))
+        loaded.problems.append(
+            Problem(
+                loaded.display,
+                line,
+                column,
+                "",
+                f"这里有不可见的{_char_name(bad.group()[0])}，请删除"
+                + ("（或把换行统一为 LF 或 CRLF）" if bad.group() == "\r" else ""),
+            )
+        )
         return loaded
     loader = _Loader(text)
     builder = _Builder(loaded, loader)
@@ -377,8 +402,9 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
         return loaded
     except yaml.YAMLError as exc:  # a reader error the check above did not foresee
         line, column = 1, 1
-        if getattr(exc, "position", None) is not None:  # LibYAML counts bytes of UTF-8
-            line, column = editor_position(text, len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore")))
+        position = getattr(exc, "position", None)
+        if position is not None:  # LibYAML counts bytes of UTF-8
+            line, column = editor_position(text, len(text.encode("utf-8")[:position].decode("utf-8", "ignore")))
         loaded.problems.append(Problem(loaded.display, line, column, "", "YAML 无法读取这里的字符，请删除它"))
         return loaded
     except (_TooDeep, _SecondDocument):
@@ -394,10 +420,16 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
         count = len(builder.uses)
         more = f"（本文件共 {count} 处）" if count > 1 else ""
         what = "别名（*名称）" if which == "*" else "锚点（&名称）"
-        loaded.problems.append(Problem(
-            loaded.display, line, column, format_path(path),
-            f"以 {which} 开头会被读作 YAML {what}：本项目不使用锚点和别名，请直接写出内容；"
-            f"如果 {which} 是文字的一部分，请把整个值用引号括起来{more}"))
+        loaded.problems.append(
+            Problem(
+                loaded.display,
+                line,
+                column,
+                format_path(path),
+                f"以 {which} 开头会被读作 YAML {what}：本项目不使用锚点和别名，请直接写出内容；"
+                f"如果 {which} 是文字的一部分，请把整个值用引号括起来{more}",
+            )
+        )
     if data is None and not loaded.problems and not loaded.positions:
         loaded.problems.append(Problem(loaded.display, 1, 1, "", "文件为空（或只有注释）"))
         return loaded
@@ -413,9 +445,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            loaded.problems.append(
-                Problem(loaded.display, 1, 1, "", f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
-            )
+            loaded.problems.append(Problem(loaded.display, 1, 1, "", f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）"))
             return loaded
         raw = path.read_bytes()
     except OSError as exc:

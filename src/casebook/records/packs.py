@@ -28,6 +28,7 @@ def load_pack(path: Path, catalog: Catalog) -> Pack:
     data, problems = validate_pack(path, catalog.rules, {c.id for c in catalog.published})
     if problems:
         raise PackError("讲义合集有问题：\n" + "\n".join(str(p) for p in problems))
+    assert data is not None  # a pack without problems has been read
     return Pack(
         title=data["title"],
         lecturer=data["lecturer"],

@@ -43,7 +43,9 @@ _OS_REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """Why a file could not be read or written, in Chinese."""
-    return _OS_REASONS.get(exc.errno, f"系统错误 {exc.errno}" if exc.errno else "系统错误")
+    if exc.errno is None:
+        return "系统错误"
+    return _OS_REASONS.get(exc.errno, f"系统错误 {exc.errno}")
 
 
 @dataclass(frozen=True, order=True)

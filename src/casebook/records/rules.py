@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
@@ -29,13 +30,47 @@ from referencing import Registry, Resource
 
 CASE_SCHEMA = "case.schema.json"
 # keywords that constrain a value (the rest are annotations: title, description, x-…)
-_ASSERTIONS = frozenset({
-    "type", "enum", "const", "pattern", "format", "minLength", "maxLength", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items", "prefixItems", "contains", "minItems",
-    "maxItems", "uniqueItems", "properties", "patternProperties", "additionalProperties", "required",
-    "propertyNames", "minProperties", "maxProperties", "dependentRequired", "dependentSchemas",
-    "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "$ref", "unevaluatedItems", "unevaluatedProperties",
-})
+_ASSERTIONS = frozenset(
+    {
+        "type",
+        "enum",
+        "const",
+        "pattern",
+        "format",
+        "minLength",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "items",
+        "prefixItems",
+        "contains",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "required",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "then",
+        "else",
+        "$ref",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    }
+)
 GLOSSARY_SCHEMA = "glossary.schema.json"
 PACK_SCHEMA = "lecture-pack.schema.json"
 GLOSSARY = "glossary.yaml"
@@ -127,7 +162,7 @@ class Facet:
 
     def values(self, data: dict) -> list:
         """The facet's values for one record (a list: a case can have several themes)."""
-        value = data
+        value: Any = data
         for part in self.path.split("."):
             value = value.get(part) if isinstance(value, dict) else None
         if value is None:
@@ -238,7 +273,12 @@ class Rules:
         self.schemas = {name: _for_python(_read_json(self.folder / name)) for name in (CASE_SCHEMA, GLOSSARY_SCHEMA, PACK_SCHEMA)}
         vocab_docs = {p.stem: _read_json(p) for p in sorted((self.folder / VOCAB_DIR).glob("*.json"))}
         self.vocabularies = {
-            stem: Vocabulary(stem, doc["title"], doc.get("description", ""), tuple(Term(a["const"], a.get("description", "")) for a in doc["oneOf"]))
+            stem: Vocabulary(
+                stem,
+                doc["title"],
+                doc.get("description", ""),
+                tuple(Term(a["const"], a.get("description", "")) for a in doc["oneOf"]),
+            )
             for stem, doc in vocab_docs.items()
         }
         # Schemas refer to each other by relative path, as editors' tools resolve them.
@@ -360,8 +400,20 @@ class Rules:
                 source = item if item is not None else child
                 terms = tuple(str(v) for v in source.get("enum", []))
                 labels = tuple((child.get("x-labels") or {}).items())
-                out.append(Field(path, kind, key in required, child.get("title", ""), child.get("description", ""),
-                                 terms, vocab, child.get("x-internal"), labels, child.get("x-facet")))
+                out.append(
+                    Field(
+                        path,
+                        kind,
+                        key in required,
+                        child.get("title", ""),
+                        child.get("description", ""),
+                        terms,
+                        vocab,
+                        child.get("x-internal"),
+                        labels,
+                        child.get("x-facet"),
+                    )
+                )
                 if child.get("type") == "object":
                     walk(child, child_base, path + ".", set(child.get("required", [])))
                 if item is not None and item.get("type") == "object":
@@ -402,8 +454,19 @@ class Rules:
         for f in self.fields():
             spec = f.facet
             if spec:
-                found.append(Facet(spec["name"], f.path, spec.get("label", f.title), spec.get("page"), spec.get("page_title"),
-                                   f.vocabulary, dict(f.labels), bool(spec.get("year")), spec.get("order", 0)))
+                found.append(
+                    Facet(
+                        spec["name"],
+                        f.path,
+                        spec.get("label", f.title),
+                        spec.get("page"),
+                        spec.get("page_title"),
+                        f.vocabulary,
+                        dict(f.labels),
+                        bool(spec.get("year")),
+                        spec.get("order", 0),
+                    )
+                )
         return sorted(found, key=lambda facet: facet.order)
 
     def facet(self, name: str) -> Facet:

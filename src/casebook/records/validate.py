@@ -9,10 +9,10 @@ import difflib
 import os
 import re
 import unicodedata
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .cache import FileCache
 from .loader import Loaded, load_file
@@ -74,8 +74,12 @@ def _as_written(loaded: Loaded, path: tuple, value, expected: list) -> str:
         return ""
     if "string" in expected:
         if value is None:
-            return "（没有写值，或写了 ~ / null；如果“#”后面的内容是值的一部分，请把整个值用引号括起来）" if written in ("", "~") else f"（写的是 {written}，请加引号）"
-        return f"（写的是 {written}；如果是文字，请加引号，如 \"{written}\"）"
+            return (
+                "（没有写值，或写了 ~ / null；如果“#”后面的内容是值的一部分，请把整个值用引号括起来）"
+                if written in ("", "~")
+                else f"（写的是 {written}，请加引号）"
+            )
+        return f'（写的是 {written}；如果是文字，请加引号，如 "{written}"）'
     return f"（写的是 {written or '空值'}）"
 
 
@@ -95,7 +99,7 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
     for error in rules.validator(schema_name).iter_errors(loaded.data):
         path = tuple(error.absolute_path)
         kind = error.validator
-        problems = []  # (path, key?, message)
+        problems: list[tuple[tuple, bool, str, tuple | None]] = []  # (path, key?, message, anchor)
         if kind == "required":
             missing = re.match(r"'(.+)' is a required property", error.message)
             name = missing.group(1) if missing else str(error.validator_value)
@@ -109,7 +113,14 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             want = "或".join(_TYPE_ZH[t] for t in expected)
-            problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{_as_written(loaded, path, error.instance, expected)}", None))
+            problems.append(
+                (
+                    path,
+                    False,
+                    f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{_as_written(loaded, path, error.instance, expected)}",
+                    None,
+                )
+            )
         elif kind == "enum" and error.schema.get("type") == "string" and not isinstance(error.instance, str):
             continue  # the type error beside it already says what is wrong
         elif kind == "enum" and error.schema.get("x-vocabulary"):
@@ -259,9 +270,14 @@ def _link_problems(data: dict, rules: Rules) -> list[tuple[tuple, bool, str]]:
     for i, ref in enumerate(_dicts(data.get("references"))):
         for key in ("url", "read_at"):
             if isinstance(ref.get(key), str) and (host := _denied_host(ref[key], rules)):
-                found.append((("references", i, key), False,
-                              f"{host} 是镜像或转载站（见 schemas/denied-hosts.yaml），不能作为出处链接；"
-                              "请引用原始出版物，在 note 中说明经转载页面读到"))
+                found.append(
+                    (
+                        ("references", i, key),
+                        False,
+                        f"{host} 是镜像或转载站（见 schemas/denied-hosts.yaml），不能作为出处链接；"
+                        "请引用原始出版物，在 note 中说明经转载页面读到",
+                    )
+                )
     return found
 
 
@@ -322,8 +338,11 @@ def scan(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             if entry.is_symlink() and not entry.exists():
                 refuse(entry, f"这是一个链接，指向的 {os.readlink(entry)} 不存在，没有读取；请删除链接或补上文件")
             elif entry.is_dir():
-                inside = sorted(p for p in entry.rglob("*") if not any(part.startswith(".") for part in p.relative_to(entry).parts)
-                                and (p.is_file() or p.is_symlink()))
+                inside = sorted(
+                    p
+                    for p in entry.rglob("*")
+                    if not any(part.startswith(".") for part in p.relative_to(entry).parts) and (p.is_file() or p.is_symlink())
+                )
                 for stray in inside:
                     refuse(stray, f"在子文件夹中，不会被读取：案例文件要直接放在 {display_path(path)}/ 下")
             elif not entry.is_file():
@@ -429,7 +448,12 @@ def _duplicate_problems(files: list[Loaded], broken: set[str]) -> list[Problem]:
             continue
         owner, what = names[_same_name_key(title)]
         if owner is not loaded:
-            problems.append(loaded.problem(("title",), f"标题与 {owner.display} 的{what}实为同一名称（已忽略全角半角、标点和繁简差异），疑为重复案例；请改为补充那个文件"))
+            problems.append(
+                loaded.problem(
+                    ("title",),
+                    f"标题与 {owner.display} 的{what}实为同一名称（已忽略全角半角、标点和繁简差异），疑为重复案例；请改为补充那个文件",
+                )
+            )
     return problems
 
 
@@ -438,7 +462,10 @@ def _collection_problems(files: list[Loaded], broken: set[str]) -> list[Problem]
     problems = _duplicate_problems(files, broken)
     owners: dict[str, Loaded] = {}
     # the file named after the id owns it; then the one without other problems; then the older one
-    ranked = sorted(files, key=lambda f: (_dig(f.data, "id") != f.path.stem, f.display in broken, str(_dig(f.data, "meta", "created")), f.display))
+    ranked = sorted(
+        files,
+        key=lambda f: (_dig(f.data, "id") != f.path.stem, f.display in broken, str(_dig(f.data, "meta", "created")), f.display),
+    )
     for loaded in ranked:
         rid = _dig(loaded.data, "id")
         if not isinstance(rid, str):

@@ -21,58 +21,129 @@ TAG_SYNTAX = "以 ! 开头会被读作 YAML 标签，而这个标签写得不完
 
 TRANSLATIONS: list[tuple[str, str, str]] = [
     # a colon, a dash or a question mark where a value was expected
-    (r"mapping values are not allowed", "这里不能出现“冒号+空格”（: ）。如果它是值里的文字（如“做法: 内容”），请把整个值用引号括起来；否则请检查缩进：" + INDENT, "problem"),
-    (r"(block )?sequence entries are not allowed", "这里不能出现列表项“- ”。如果它是值里的文字，请把整个值用引号括起来；否则请检查缩进：" + INDENT, "problem"),
+    (
+        r"mapping values are not allowed",
+        "这里不能出现“冒号+空格”（: ）。如果它是值里的文字（如“做法: 内容”），请把整个值用引号括起来；否则请检查缩进：" + INDENT,
+        "problem",
+    ),
+    (
+        r"(block )?sequence entries are not allowed",
+        "这里不能出现列表项“- ”。如果它是值里的文字，请把整个值用引号括起来；否则请检查缩进：" + INDENT,
+        "problem",
+    ),
     (r"mapping keys are not allowed", "这里不能出现“? ”（YAML 的复杂键标记）；" + QUOTE, "problem"),
-    (r"could not find expected ':'", "上一个字段（从第 {line} 行第 {column} 列开始）没有写完：缺少冒号“:”，或者一段文字换了行却没有缩进或引号", "problem"),
+    (
+        r"could not find expected ':'",
+        "上一个字段（从第 {line} 行第 {column} 列开始）没有写完：缺少冒号“:”，或者一段文字换了行却没有缩进或引号",
+        "problem",
+    ),
     (r"found unexpected ':'", "方括号或花括号里的文字含有冒号“:”；" + QUOTE, "problem"),
     # indentation and structure
-    (r"did not find expected key|expected <block end>, but found '?<block mapping start>|expected <block end>, but found '?<scalar>",
-     "这一行接不上上面的字段：可能是缩进不对（" + INDENT + "），也可能是引号后面还有文字（整段文字都应放在引号里）", "problem"),
-    (r"did not find expected '-' indicator|expected <block end>, but found '?-'?|expected <block end>",
-     "列表没有对齐：列表的每一项都以“- ”开头，并从同一列开始；" + INDENT, "problem"),
-    (r"did not find expected ',' or '\]'|expected ',' or '\]'",
-     "方括号列表（从第 {line} 行第 {column} 列的“[”开始）在这里缺少逗号或没有闭合“]”；列表中含有逗号或冒号的文字请加引号", "problem"),
-    (r"did not find expected ',' or '\}'|expected ',' or '\}'",
-     "花括号映射（从第 {line} 行第 {column} 列的“{{”开始）在这里缺少逗号或没有闭合“}}”；其中含有逗号或冒号的文字请加引号", "problem"),
-    (r"did not find expected node content|expected the node content", "这里缺少值（比如两个逗号之间什么也没有），或者值以 YAML 的符号（如 ] }} ,）开头；" + QUOTE, "problem"),
-    (r"did not find expected <document start>|expected '<document start>'",
-     "这里多了内容：文件在前面已经结束（例如有一行 ... 或顶层写了两次），或者这一行的缩进不对；" + INDENT, "problem"),
+    (
+        r"did not find expected key|expected <block end>, but found '?<block mapping start>|expected <block end>, but found '?<scalar>",
+        "这一行接不上上面的字段：可能是缩进不对（" + INDENT + "），也可能是引号后面还有文字（整段文字都应放在引号里）",
+        "problem",
+    ),
+    (
+        r"did not find expected '-' indicator|expected <block end>, but found '?-'?|expected <block end>",
+        "列表没有对齐：列表的每一项都以“- ”开头，并从同一列开始；" + INDENT,
+        "problem",
+    ),
+    (
+        r"did not find expected ',' or '\]'|expected ',' or '\]'",
+        "方括号列表（从第 {line} 行第 {column} 列的“[”开始）在这里缺少逗号或没有闭合“]”；列表中含有逗号或冒号的文字请加引号",
+        "problem",
+    ),
+    (
+        r"did not find expected ',' or '\}'|expected ',' or '\}'",
+        "花括号映射（从第 {line} 行第 {column} 列的“{{”开始）在这里缺少逗号或没有闭合“}}”；其中含有逗号或冒号的文字请加引号",
+        "problem",
+    ),
+    (
+        r"did not find expected node content|expected the node content",
+        "这里缺少值（比如两个逗号之间什么也没有），或者值以 YAML 的符号（如 ] }} ,）开头；" + QUOTE,
+        "problem",
+    ),
+    (
+        r"did not find expected <document start>|expected '<document start>'",
+        "这里多了内容：文件在前面已经结束（例如有一行 ... 或顶层写了两次），或者这一行的缩进不对；" + INDENT,
+        "problem",
+    ),
     (r"expected a single document|but found another document", "文件里只能有一个 YAML 文档（不要用 --- 分隔多个）", "problem"),
     # quoted text
-    (r"while (scanning|parsing) a (double-)?quoted scalar.*(found unexpected end of stream|found unexpected document (indicator|separator))",
-     "引号没有闭合：从这里开始的引号直到{end}都没有结束引号", "context"),
-    (r"found unexpected end of stream", "文件意外结束：从第 {line} 行第 {column} 列开始的内容没有写完（引号或括号没有闭合？）", "context"),
-    (r"found unknown escape character", "双引号里的反斜杠“\\”后面不是有效的转义（如 \\n、\\\"、\\\\）：要写反斜杠本身请写两个“\\\\”，或改用单引号", "problem"),
-    (r"did not find expected hexdecimal number|expected escape sequence of \d+ hexadecimal numbers",
-     "双引号里的 \\x、\\u 或 \\U 后面应是十六进制数字（0–9、A–F）：要写反斜杠本身请写两个“\\\\”，或改用单引号", "problem"),
-    (r"found invalid Unicode character escape code", "双引号里的 \\u 转义不是有效的字符：要写反斜杠本身请写两个“\\\\”，或改用单引号", "problem"),
+    (
+        r"while (scanning|parsing) a (double-)?quoted scalar.*(found unexpected end of stream|found unexpected document (indicator|separator))",
+        "引号没有闭合：从这里开始的引号直到{end}都没有结束引号",
+        "context",
+    ),
+    (
+        r"found unexpected end of stream",
+        "文件意外结束：从第 {line} 行第 {column} 列开始的内容没有写完（引号或括号没有闭合？）",
+        "context",
+    ),
+    (
+        r"found unknown escape character",
+        '双引号里的反斜杠“\\”后面不是有效的转义（如 \\n、\\"、\\\\）：要写反斜杠本身请写两个“\\\\”，或改用单引号',
+        "problem",
+    ),
+    (
+        r"did not find expected hexdecimal number|expected escape sequence of \d+ hexadecimal numbers",
+        "双引号里的 \\x、\\u 或 \\U 后面应是十六进制数字（0–9、A–F）：要写反斜杠本身请写两个“\\\\”，或改用单引号",
+        "problem",
+    ),
+    (
+        r"found invalid Unicode character escape code",
+        "双引号里的 \\u 转义不是有效的字符：要写反斜杠本身请写两个“\\\\”，或改用单引号",
+        "problem",
+    ),
     # characters YAML reserves
     (r"found character '\\t' that cannot start any token|found a tab character", TAB, "problem"),
     (r"found character .*that cannot start any token", "“{char}”是 YAML 的保留符号，不能作为值的开头；" + QUOTE, "problem"),
-    (r"while scanning an anchor|while scanning an alias|expected alphabetic or numeric character",
-     "以 & 或 * 开头会被读作 YAML 锚点或别名，而这里的名称写得不对；本项目不使用锚点和别名，" + QUOTE, "problem"),
-    (r"found undefined tag handle", "以 ! 开头会被读作 YAML 标签，而“!…!”这种前缀没有定义；本项目不使用标签，" + QUOTE, "problem"),
-    (r"while (scanning|parsing) a tag\b|did not find expected tag URI|did not find URI escaped octet|found an incorrect (leading|trailing) UTF-8 octet|expected URI"
-     r"|found non-specific tag|expected '>', but found",
-     TAG_SYNTAX, "problem"),
+    (
+        r"while scanning an anchor|while scanning an alias|expected alphabetic or numeric character",
+        "以 & 或 * 开头会被读作 YAML 锚点或别名，而这里的名称写得不对；本项目不使用锚点和别名，" + QUOTE,
+        "problem",
+    ),
+    (
+        r"found undefined tag handle",
+        "以 ! 开头会被读作 YAML 标签，而“!…!”这种前缀没有定义；本项目不使用标签，" + QUOTE,
+        "problem",
+    ),
+    (
+        r"while (scanning|parsing) a tag\b|did not find expected tag URI|did not find URI escaped octet|found an incorrect (leading|trailing) UTF-8 octet|expected URI"
+        r"|found non-specific tag|expected '>', but found",
+        TAG_SYNTAX,
+        "problem",
+    ),
     (r"found undefined alias", "以 * 开头会被读作 YAML 别名，而这个名称没有定义；本项目不使用锚点和别名，" + QUOTE, "problem"),
     # block scalars | and >
-    (r"found an indentation indicator equal to 0|expected indentation indicator in the range",
-     "块标记 | 或 > 后面的缩进数字只能是 1–9；通常不需要写这个数字", "problem"),
-    (r"while scanning a block scalar.*(did not find expected comment or line break|expected a comment or a line break|expected chomping or indentation indicators)",
-     "块标记 | 或 > 后面只能换行（或写 - + 和注释），文字要从下一行缩进开始写", "problem"),
+    (
+        r"found an indentation indicator equal to 0|expected indentation indicator in the range",
+        "块标记 | 或 > 后面的缩进数字只能是 1–9；通常不需要写这个数字",
+        "problem",
+    ),
+    (
+        r"while scanning a block scalar.*(did not find expected comment or line break|expected a comment or a line break|expected chomping or indentation indicators)",
+        "块标记 | 或 > 后面只能换行（或写 - + 和注释），文字要从下一行缩进开始写",
+        "problem",
+    ),
     # directives: lines that start with %
     (r"invalid indentation or unclosed '\[' or '\{'", "缩进不对，或者方括号、花括号没有闭合；" + INDENT, "problem"),
-    (r"directive|duplicate tag handle|found incompatible YAML document|found extremely long version number|did not find expected version number"
-     r"|expected a digit|expected ' ', but found"
-     r"|did not find expected digit or '\.' character|did not find expected whitespace|did not find expected '!'"
-     r"|found unexpected non-alphabetical character|did not find expected comment or line break",
-     DIRECTIVE, "problem"),
+    (
+        r"directive|duplicate tag handle|found incompatible YAML document|found extremely long version number|did not find expected version number"
+        r"|expected a digit|expected ' ', but found"
+        r"|did not find expected digit or '\.' character|did not find expected whitespace|did not find expected '!'"
+        r"|found unexpected non-alphabetical character|did not find expected comment or line break",
+        DIRECTIVE,
+        "problem",
+    ),
     # anything else the reader or scanner can say about the raw text
-    (r"control characters are not allowed|invalid Unicode character|invalid (leading|trailing) UTF-8 octet"
-     r"|incomplete UTF-(8|16)|invalid length of a UTF-8 sequence|surrogate|unacceptable character|input is too long",
-     "这里有不可见或无效的字符，请删除", "problem"),
+    (
+        r"control characters are not allowed|invalid Unicode character|invalid (leading|trailing) UTF-8 octet"
+        r"|incomplete UTF-(8|16)|invalid length of a UTF-8 sequence|surrogate|unacceptable character|input is too long",
+        "这里有不可见或无效的字符，请删除",
+        "problem",
+    ),
     (r"found duplicate anchor", "以 & 开头会被读作 YAML 锚点，而这个名称用了两次；本项目不使用锚点和别名，" + QUOTE, "problem"),
 ]
 _COMPILED = [(re.compile(pattern, re.S), zh, where) for pattern, zh, where in TRANSLATIONS]

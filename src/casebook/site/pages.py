@@ -9,8 +9,9 @@ import hashlib
 import html
 import json
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
@@ -82,7 +83,7 @@ class _Page:
         self.citations = citations
         self.marker = marker
         self.glossary_url = glossary_url
-        self.seen = set()
+        self.seen: set[str] = set()
 
     def md(self, text: str) -> str:
         text = escape_markdown_html(text)
@@ -121,33 +122,38 @@ def cite_files(catalog: Catalog, site: SiteLinks = NO_LINKS) -> dict[str, str]:
     return files
 
 
-def render_case(case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdfs: set[str] = frozenset(),
-                site: SiteLinks = NO_LINKS) -> str:
+def render_case(
+    case: Case, catalog: Catalog, marker: GlossaryMarker | None, pdfs: AbstractSet[str] = frozenset(), site: SiteLinks = NO_LINKS
+) -> str:
     rules = catalog.rules
     page = _Page(Citations.for_case(case.data, rules), marker, "../glossary.md")
     completeness = rules.labels("completeness")
-    return _env().get_template("case.md.j2").render(
-        case=case.data,
-        source=case.source,
-        summary_plain=strip_citations(case["summary"]),
-        search_terms=_search_terms(case),
-        place=" › ".join(place_chain(case["location"])),
-        period=format_period(case.get("period")),
-        completeness_label=f"{completeness[case['completeness']]}（{case['completeness']}）",
-        completeness=completeness,
-        section_titles=rules.sections,
-        related=[catalog.cases[i].data for i in catalog.related(case.id)],
-        handouts=[(EDITIONS[e], case_pdf(case.id, e)) for e in EDITIONS if case_pdf(case.id, e) in pdfs],
-        md=page.md,
-        cell=page.cell,
-        cite=page.citations.mark,
-        value=lambda outcome: plain_markdown(format_value(outcome)),  # the unit is record text
-        references=page.references,
-        ref_html=page.ref_html,
-        citation=_ref_html(case_reference(case.data, site)),
-        cite_files=[(label, cite_file(case.id, kind)) for label, kind in (("BibTeX", "bib"), ("RIS", "ris"))],
-        edit_url=site.edit_url(case.source),
-        view_url=site.view_url(case.source),
+    return (
+        _env()
+        .get_template("case.md.j2")
+        .render(
+            case=case.data,
+            source=case.source,
+            summary_plain=strip_citations(case["summary"]),
+            search_terms=_search_terms(case),
+            place=" › ".join(place_chain(case["location"])),
+            period=format_period(case.get("period")),
+            completeness_label=f"{completeness[case['completeness']]}（{case['completeness']}）",
+            completeness=completeness,
+            section_titles=rules.sections,
+            related=[catalog.cases[i].data for i in catalog.related(case.id)],
+            handouts=[(EDITIONS[e], case_pdf(case.id, e)) for e in EDITIONS if case_pdf(case.id, e) in pdfs],
+            md=page.md,
+            cell=page.cell,
+            cite=page.citations.mark,
+            value=lambda outcome: plain_markdown(format_value(outcome)),  # the unit is record text
+            references=page.references,
+            ref_html=page.ref_html,
+            citation=_ref_html(case_reference(case.data, site)),
+            cite_files=[(label, cite_file(case.id, kind)) for label, kind in (("BibTeX", "bib"), ("RIS", "ris"))],
+            edit_url=site.edit_url(case.source),
+            view_url=site.view_url(case.source),
+        )
     )
 
 
@@ -170,7 +176,11 @@ def render_facet(facet, catalog: Catalog) -> str:
     for name, definition in names:
         cases = [catalog.cases[i] for i in index.get(name, [])]
         groups.append(
-            {"name": name, "definition": definition, "cases": [{"id": c.id, "title": c["title"], "where": _where(c)} for c in cases]}
+            {
+                "name": name,
+                "definition": definition,
+                "cases": [{"id": c.id, "title": c["title"], "where": _where(c)} for c in cases],
+            }
         )
     return _env().get_template("facet.md.j2").render(title=facet.page_title, intro=intro, groups=groups)
 
@@ -178,8 +188,8 @@ def render_facet(facet, catalog: Catalog) -> str:
 def render_glossary(glossary: dict) -> str:
     page = _Page(Citations({r["id"]: r for r in glossary["references"]}), None, "")
     terms = sorted(glossary["terms"], key=lambda t: t["term"])
-    return _env().get_template("glossary.md.j2").render(
-        terms=terms, md=page.md, references=page.references, ref_html=page.ref_html
+    return (
+        _env().get_template("glossary.md.j2").render(terms=terms, md=page.md, references=page.references, ref_html=page.ref_html)
     )
 
 
@@ -197,15 +207,21 @@ def render_home(catalog: Catalog) -> str:
         "outcomes": sum(len(c.get("outcomes", [])) for c in published),
     }
     # Latest meta.updated first; among cases updated the same day, the newest first, then by id.
-    recent = sorted(sorted(published, key=lambda c: c.id), key=lambda c: (c["meta"]["updated"], c["meta"]["created"]), reverse=True)[:RECENT]
-    return _env().get_template("home.md.j2").render(
-        counts=counts,
-        by_theme=counted("theme"),
-        by_level=counted("level"),
-        by_province=counted("province"),
-        by_mechanism=counted("mechanism"),
-        completeness=catalog.rules.labels("completeness"),
-        recent=[c.data for c in recent],
+    recent = sorted(
+        sorted(published, key=lambda c: c.id), key=lambda c: (c["meta"]["updated"], c["meta"]["created"]), reverse=True
+    )[:RECENT]
+    return (
+        _env()
+        .get_template("home.md.j2")
+        .render(
+            counts=counts,
+            by_theme=counted("theme"),
+            by_level=counted("level"),
+            by_province=counted("province"),
+            by_mechanism=counted("mechanism"),
+            completeness=catalog.rules.labels("completeness"),
+            recent=[c.data for c in recent],
+        )
     )
 
 
@@ -256,7 +272,7 @@ def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[
     return text, f"window.CASEBOOK_INDEX={text};\n"
 
 
-def render_handouts(catalog: Catalog, packs: dict, pdfs: set[str]) -> str:
+def render_handouts(catalog: Catalog, packs: dict, pdfs: AbstractSet[str]) -> str:
     rows = []
     for case in catalog.published:
         links = [(EDITIONS[e], case_pdf(case.id, e)) for e in EDITIONS]
@@ -265,13 +281,20 @@ def render_handouts(catalog: Catalog, packs: dict, pdfs: set[str]) -> str:
     for name, pack in packs.items():
         links = [(EDITIONS[e], pack_pdf(name, e)) for e in EDITIONS]
         titles = [catalog.cases[i]["title"] for i in pack.cases]
-        pack_rows.append({"title": pack.title, "lecturer": pack.lecturer, "cases": titles, "links": [l for l in links if l[1] in pdfs]})
+        pack_rows.append(
+            {"title": pack.title, "lecturer": pack.lecturer, "cases": titles, "links": [l for l in links if l[1] in pdfs]}
+        )
     return _env().get_template("handouts.md.j2").render(cases=rows, packs=pack_rows, editions=EDITIONS)
 
 
 _TYPES = {
-    "string": "文字", "integer": "整数", "number": "数字", "boolean": "真假值", "object": "映射",
-    "array of string": "文字列表", "array of object": "映射列表",
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "真假值",
+    "object": "映射",
+    "array of string": "文字列表",
+    "array of object": "映射列表",
 }
 
 
@@ -281,8 +304,10 @@ def _cell(text: str) -> str:
 
 
 def render_schema_reference(rules: Rules) -> str:
-    return _env().get_template("schema.md.j2").render(
-        fields=rules.fields(), vocabularies=rules.vocabularies, types=_TYPES, cell=_cell
+    return (
+        _env()
+        .get_template("schema.md.j2")
+        .render(fields=rules.fields(), vocabularies=rules.vocabularies, types=_TYPES, cell=_cell)
     )
 
 
@@ -305,7 +330,9 @@ def _templates_digest() -> str:
     return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(folder.glob("*")))).hexdigest()
 
 
-def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset(), site: SiteLinks = NO_LINKS) -> dict[str, CasePage]:
+def case_pages(
+    catalog: Catalog, glossary: dict, pdfs: AbstractSet[str] = frozenset(), site: SiteLinks = NO_LINKS
+) -> dict[str, CasePage]:
     """site: the addresses from mkdocs.yml (SiteLinks.from_config), for citations and edit links."""
     marker = GlossaryMarker(glossary["terms"])
     shared = json.dumps([glossary, catalog.rules.version, _templates_digest(), repr(site)], ensure_ascii=False, sort_keys=True)
@@ -316,7 +343,7 @@ def case_pages(catalog: Catalog, glossary: dict, pdfs: set[str] = frozenset(), s
         record = case.digest or json.dumps(case.data, ensure_ascii=False, sort_keys=True)
         shown = json.dumps([record, case.source, related, handouts], ensure_ascii=False)
         key = hashlib.sha256((shared + shown).encode()).hexdigest()
-        pages[f"cases/{case.id}.md"] = CasePage(key, lambda case=case: render_case(case, catalog, marker, pdfs, site))
+        pages[f"cases/{case.id}.md"] = CasePage(key, partial(render_case, case, catalog, marker, pdfs, site))
     return pages
 
 
@@ -324,7 +351,7 @@ def shared_pages(
     catalog: Catalog,
     glossary: dict,
     directory_urls: bool = True,
-    pdfs: set[str] = frozenset(),
+    pdfs: AbstractSet[str] = frozenset(),
     packs: dict | None = None,
     contributing: str | None = None,
     export_memo: dict | None = None,
@@ -352,8 +379,15 @@ def shared_pages(
     return files
 
 
-def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True, pdfs: set[str] = frozenset(),
-                packs: dict | None = None, contributing: str | None = None, site: SiteLinks = NO_LINKS) -> dict[str, str]:
+def render_site(
+    catalog: Catalog,
+    glossary: dict,
+    directory_urls: bool = True,
+    pdfs: AbstractSet[str] = frozenset(),
+    packs: dict | None = None,
+    contributing: str | None = None,
+    site: SiteLinks = NO_LINKS,
+) -> dict[str, str]:
     """Every generated file of the site, keyed by its path under docs/. pdfs: the PDF paths the site offers."""
     files = shared_pages(catalog, glossary, directory_urls, pdfs, packs, contributing, site=site)
     files.update({path: page.render() for path, page in case_pages(catalog, glossary, pdfs, site).items()})
@@ -363,4 +397,4 @@ def render_site(catalog: Catalog, glossary: dict, directory_urls: bool = True, p
 def render_problems(title: str, problems: list) -> str:
     """A page that says what is wrong, for the preview: file:line:column and the message, in Chinese."""
     lines = "\n".join(f"    - `{escape_markdown_html(str(p)).replace('`', '′')}`" for p in problems)
-    return f"# {escape_markdown_html(title)}\n\n!!! failure \"校验未通过：修改后保存，预览会自动刷新\"\n{lines}\n"
+    return f'# {escape_markdown_html(title)}\n\n!!! failure "校验未通过：修改后保存，预览会自动刷新"\n{lines}\n'

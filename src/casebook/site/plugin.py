@@ -11,16 +11,16 @@ serve session.
 from __future__ import annotations
 
 import gc
-import os
 import json
 import logging
+import os
 from pathlib import Path
 
+from jinja2 import BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from jinja2 import BytecodeCache
 from mkdocs.structure.files import File
 
 from ..pdf.render import PdfError, cached_pdf, prune_cache, site_documents
@@ -28,12 +28,13 @@ from ..project import DEFAULTS, Project
 from ..records.cache import FileCache
 from ..records.rules import Rules
 from ..search import merge_single_han_tokens, search_words
+from ..text import SiteLinks
 from .pages import case_pages, render_problems, shared_pages
 from .preview import Staging, merge_search_index, serve_pdfs_on_demand, watch_with_os_events
 from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.casebook")
-EMPTY_GLOSSARY = {"terms": [], "references": []}
+EMPTY_GLOSSARY: dict = {"terms": [], "references": []}
 
 
 class CasebookConfig(Config):
@@ -64,7 +65,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).parent
         self.project = project = Project(root, {k: self.config[k] for k in DEFAULTS}, Path(config.config_file_path))
-        if self.rules is not None and self.rules.folder == project.schemas_dir and self.rules.version == Rules.digest(project.schemas_dir):
+        if (
+            self.rules is not None
+            and self.rules.folder == project.schemas_dir
+            and self.rules.version == Rules.digest(project.schemas_dir)
+        ):
             project.use_rules(self.rules)
         self.rules = project.rules
         cache = True
@@ -104,7 +109,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             jieba.add_word(word, freq=100_000)
 
     def on_files(self, files, config):
-        documents = site_documents(self.catalog, self.packs) if self.config.pdf else {}
+        site = SiteLinks.from_config(config)  # site_url, repo_url, edit_uri: citations and edit links
+        documents = site_documents(self.catalog, self.packs, site) if self.config.pdf else {}
         guide = self.project.root / self.config.contributing
         pages = shared_pages(
             self.catalog,
@@ -114,8 +120,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             pdfs=set(documents),
             packs=self.packs,
             contributing=guide.read_text(encoding="utf-8") if guide.exists() else None,
+            site=site,
         )
-        cases = case_pages(self.catalog, self.glossary, set(documents))
+        cases = case_pages(self.catalog, self.glossary, set(documents), site=site)
         if self.serving:
             self.documents["paths"] = documents
             self._stage(config, files, pages, cases)
@@ -150,8 +157,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         staging = Staging(self._preview_dir())
         written = staging.update(pages, cases, errors)
         log.info(f"预览：更新了 {len(written)} 个页面")
-        for file in staging.files(config):
-            self._replace(files, file)
+        for staged in staging.files(config):
+            self._replace(files, staged)
 
     @staticmethod
     def _replace(files, file):

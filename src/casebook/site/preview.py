@@ -121,7 +121,7 @@ def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
 
     def app_with_pdfs(environ, start_response):
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
-        relative = path[len(mount):] if path.startswith(mount) else None
+        relative = path[len(mount) :] if path.startswith(mount) else None
         if relative and re.fullmatch(r"pdf/[\w/.-]+\.pdf", relative) and relative in documents.get("paths", {}):
             # sent from the PDF cache; the site folder keeps only the build's empty stand-in
             data = make_pdf(documents["paths"][relative]()).read_bytes()

@@ -26,12 +26,18 @@ def write_standalone(project: Project, target: Path, site: SiteLinks = SiteLinks
         raise ProjectError("案例校验未通过，没有写出页面：\n" + "\n".join(str(p) for p in library.problems))
     if project.config_file is None:
         raise ProjectError("找不到 mkdocs.yml")
+    assert library.glossary is not None  # no problems: the glossary was read
     yaml = YAML()  # round trip: keeps !ENV and other tags as they are written
     config = yaml.load(project.config_file.read_text(encoding="utf-8"))
     source_docs = project.root / config.get("docs_dir", "docs")
     guide = project.root / "CONTRIBUTING.md"
-    pages = render_site(library.catalog, library.glossary, packs=library.packs,
-                        contributing=guide.read_text(encoding="utf-8") if guide.exists() else None, site=site)
+    pages = render_site(
+        library.catalog,
+        library.glossary,
+        packs=library.packs,
+        contributing=guide.read_text(encoding="utf-8") if guide.exists() else None,
+        site=site,
+    )
 
     if target.exists():
         shutil.rmtree(target)
@@ -46,7 +52,9 @@ def write_standalone(project: Project, target: Path, site: SiteLinks = SiteLinks
     if hasattr(theme, "get") and theme.get("custom_dir"):  # the theme's template overrides go along
         shutil.copytree(project.root / theme["custom_dir"], target / "overrides")
         theme["custom_dir"] = "overrides"
-    config["plugins"] = [p for p in config.get("plugins", []) if not (p == "casebook" or (hasattr(p, "keys") and "casebook" in p))]
+    config["plugins"] = [
+        p for p in config.get("plugins", []) if not (p == "casebook" or (hasattr(p, "keys") and "casebook" in p))
+    ]
     with open(target / "mkdocs.yml", "w", encoding="utf-8") as f:
         yaml.dump(config, f)
     (target / MARKER).write_text("casebook render\n", encoding="utf-8")
