@@ -121,6 +121,8 @@ SCHEMA_AND_RECORD_RULES = [
         "title: 某报",
         "写进 note",
     ),
+    ("markup-in-title", "title: 测试用最小案例", "title: 测试<img src=x onerror=alert(1)>案例", "title", "title:", "提示框"),
+    ("markup-in-alias", "aliases: [测试别名]", 'aliases: ["<b>别名</b>"]', "aliases[0]", "aliases:", "提示框"),
     ("untitled-without-note", "    title: 测试文献一\n", "", "references[0].note", "  - id: r1", "缺少必填字段“note”"),
 ]
 
