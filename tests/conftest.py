@@ -11,6 +11,15 @@ os.environ.setdefault("CASEBOOK_CACHE", tempfile.mkdtemp(prefix="casebook-test-c
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = (FIXTURES / "minimal-case.yaml").read_text(encoding="utf-8")
+# A title the schema refuses, for tests of the renderers' own escaping (set on a case in memory).
+HOSTILE_TITLE = '<b onmouseover="window.__pwned=1">标题</b>注入'
+
+
+def with_hostile_title(case):
+    """The case with HOSTILE_TITLE: what a renderer must escape even if validation let it through."""
+    from casebook.records.catalog import Case
+
+    return Case(case.id, case.data | {"title": HOSTILE_TITLE}, case.source, case.digest)
 
 
 class CaseDir:

@@ -219,7 +219,22 @@ def hostile_site_url(tmp_path_factory):
 def test_hostile_but_valid_records_run_no_script(page, hostile_site_url):
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    for path in ["cases/hostile-valid-case/", "", "browse/", "compare/?ids=hostile-valid-case,minimal-case", "themes/"]:
+    pages = [
+        "cases/hostile-valid-case/",
+        "",
+        "browse/",
+        "compare/?ids=hostile-valid-case,minimal-case",
+        "themes/",
+        "mechanisms/",
+        "regions/",
+        "levels/",
+        "glossary/",
+        "handouts/",
+        "data/",
+        "schema/",
+        "contribute/",
+    ]
+    for path in pages:
         page.goto(hostile_site_url + path)
         page.wait_for_load_state("networkidle")
         for link in page.locator("article a").all():

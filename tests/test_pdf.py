@@ -133,7 +133,9 @@ def test_record_text_is_escaped_in_the_pdf_html(tmp_path):
     (tmp_path / "hostile-valid-case.yaml").write_text(
         (FIXTURES / "hostile-valid-case.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    hostile = load_catalog([tmp_path], RULES)[0].cases["hostile-valid-case"]
+    from .conftest import with_hostile_title
+
+    hostile = with_hostile_title(load_catalog([tmp_path], RULES)[0].cases["hostile-valid-case"])
     document = render_html([hostile], RULES, "teacher")
     for bad in ("<b onmouseover", "<script", "<iframe", '<meta name="keywords" content="测试, <img'):
         assert bad not in document, bad

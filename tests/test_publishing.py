@@ -21,7 +21,7 @@ from casebook.records.catalog import Case, Catalog, load_catalog
 from casebook.site.pages import case_pages, cite_files, render_data_page, render_home, shared_pages
 from casebook.text import SiteLinks, bibtex, case_reference, gbt7714, ris
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, with_hostile_title
 from .paths import CASES_DIR, PROJECT_ROOT, RULES
 
 CATALOG = load_catalog([CASES_DIR], RULES)[0]
@@ -56,7 +56,7 @@ def _hostile_case(folder) -> Case:
     )
     catalog, result = load_catalog([folder], RULES)
     assert not result.problems
-    return catalog.cases["hostile-valid-case"]
+    return with_hostile_title(catalog.cases["hostile-valid-case"])
 
 
 # 1. Data downloads ---------------------------------------------------------------------------
