@@ -92,24 +92,32 @@ def watch_with_os_events(server) -> None:
     observer = Observer()
     for watch, watch_handlers in list(handlers.items()):
         for handler in watch_handlers:
-            server._watch_refs[watch.path] = observer.schedule(_ChangesOnly(handler), watch.path, recursive=watch.is_recursive)
+            server._watch_refs[watch.path] = observer.schedule(
+                _ChangesOnly(handler, watch.path), watch.path, recursive=watch.is_recursive
+            )
     server.observer = observer
     server.observer.schedule = _wrapping_schedule(observer.schedule)  # the watches plugins add later, too
 
 
 def _wrapping_schedule(schedule):
-    return lambda handler, path, recursive=False, **kw: schedule(_ChangesOnly(handler), path, recursive=recursive, **kw)
+    return lambda handler, path, recursive=False, **kw: schedule(_ChangesOnly(handler, path), path, recursive=recursive, **kw)
 
 
 class _ChangesOnly(FileSystemEventHandler):
     """Passes on changes only: inotify also reports files being opened and read, and the build
     reads the watched files, which would start the next build, and so on without end."""
 
-    def __init__(self, inner):
+    def __init__(self, inner, path: str):
         self.inner = inner
+        # A watched file (mkdocs.yml) is watched through its folder, which also holds the cache and
+        # editors' temporary files: pass on only events about the file itself.
+        self.file = os.path.abspath(path) if os.path.isfile(path) else None
 
     def dispatch(self, event):
-        if event.event_type in ("created", "modified", "deleted", "moved"):
+        if event.event_type not in ("created", "modified", "deleted", "moved"):
+            return
+        touched = {os.path.abspath(str(p)) for p in (event.src_path, getattr(event, "dest_path", "")) if p}
+        if self.file is None or self.file in touched:
             self.inner.dispatch(event)
 
 
