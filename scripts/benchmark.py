@@ -56,7 +56,7 @@ def median_run(cmd, runs, env=None, cwd=PROJECT_ROOT):
 def baseline_project(corpus: Path, target: Path) -> Path:
     """The same pages as plain Markdown with the project's mkdocs.yml minus our plugin (casebook render)."""
     from casebook.project import Project
-    from casebook.site.standalone import write_standalone
+    from casebook.web.standalone import write_standalone
 
     project = Project.find(PROJECT_ROOT / "mkdocs.yml")
     project.options["cases_dir"] = str(corpus)

@@ -11,8 +11,8 @@ import yaml
 
 from casebook.pdf.render import render_html
 from casebook.records.catalog import load_catalog
-from casebook.site.pages import render_site
 from casebook.text import citation_order, format_number, human_date
+from casebook.web.pages import render_site
 
 from .conftest import FIXTURES
 from .paths import RULES

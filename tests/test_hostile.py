@@ -503,14 +503,14 @@ def hostile_library(tmp_path_factory):
         place("output-safety", name, folder)
     catalog, result = load_catalog([folder], RULES)
     assert [str(p) for p in result.problems] == []  # valid records, every one
-    from casebook.site.pages import render_site
+    from casebook.web.pages import render_site
 
     return catalog, render_site(catalog, {"terms": [], "references": []})
 
 
 def _site_html(markdown_text: str) -> tuple[dict, str]:
     """The page as MkDocs makes it: front matter, then Markdown with the site's extensions, sanitised."""
-    from casebook.site.sanitize import sanitize
+    from casebook.web.sanitize import sanitize
 
     match = re.match(r"---\n(.*?)\n---\n", markdown_text, re.S)
     meta = yaml.safe_load(match.group(1)) if match else {}
@@ -608,7 +608,7 @@ def test_the_export_is_valid_json_whatever_the_numbers(cases):
 
 
 def test_glossary_terms_stay_text_on_the_glossary_page():
-    from casebook.site.pages import render_glossary
+    from casebook.web.pages import render_glossary
 
     glossary = {
         "terms": [

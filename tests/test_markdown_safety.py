@@ -10,9 +10,9 @@ import markdown
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook.site.pages import _Page
-from casebook.site.sanitize import sanitize
 from casebook.text import Citations
+from casebook.web.pages import _Page
+from casebook.web.sanitize import sanitize
 
 PIECES = st.sampled_from(
     [

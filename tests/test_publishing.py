@@ -18,8 +18,8 @@ from casebook.cli import parser, site_links
 from casebook.export import csv_safe, export_files
 from casebook.project import Project
 from casebook.records.catalog import Case, Catalog, load_catalog
-from casebook.site.pages import case_pages, cite_files, render_data_page, render_home, shared_pages
 from casebook.text import SiteLinks, bibtex, case_reference, gbt7714, ris
+from casebook.web.pages import case_pages, cite_files, render_data_page, render_home, shared_pages
 
 from .conftest import FIXTURES, with_hostile_title
 from .paths import CASES_DIR, PROJECT_ROOT, RULES

@@ -368,7 +368,7 @@ def test_a_lecture_pack_and_the_glossary_take_the_same_text_rule(tmp_path):
 def test_ids_that_are_the_sites_own_page_names_are_refused():
     """Every page the site generates or ships (and every facet index page) is a reserved id."""
     from casebook.records.catalog import load_catalog
-    from casebook.site.pages import render_site
+    from casebook.web.pages import render_site
 
     from .paths import CASES_DIR, PROJECT_ROOT
 

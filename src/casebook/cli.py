@@ -305,7 +305,7 @@ def cmd_build(args) -> int:
 
 def cmd_render(args) -> int:
     """The site's pages as plain Markdown with a mkdocs.yml that needs no casebook plugin."""
-    from .site.standalone import MARKER, write_standalone
+    from .web.standalone import MARKER, write_standalone
 
     project = args.project
     target = _output_folder(project, args.output, "build/pages", MARKER)

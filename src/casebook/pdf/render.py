@@ -32,7 +32,6 @@ from markupsafe import Markup
 from ..records.catalog import Case, Catalog
 from ..records.packs import Pack
 from ..records.rules import Rules
-from ..site.sanitize import sanitize_print
 from ..text import (
     CONTENT_LICENCE,
     Citations,
@@ -45,6 +44,7 @@ from ..text import (
     human_date,
     place_chain,
 )
+from ..web.sanitize import sanitize_print
 
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 EDITIONS = {"student": "学员版", "teacher": "教师版"}

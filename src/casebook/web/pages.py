@@ -48,7 +48,7 @@ INDEX_JSON = "assets/casebook/cases.json"
 @cache
 def _env() -> Environment:
     env = Environment(
-        loader=PackageLoader("casebook", "site/templates"),
+        loader=PackageLoader("casebook", "web/templates"),
         trim_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
