@@ -52,7 +52,7 @@ wheel-check: setup
 	rm -rf build/wheel && $(BIN)/python -m pip wheel -q --no-deps -w build/wheel .
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(PYTHON) -m venv "$$tmp/venv" && "$$tmp/venv/bin/python" -m pip install -q build/wheel/*.whl && \
-	mkdir "$$tmp/sample" && cp -r cases docs mkdocs.yml CONTRIBUTING.md "$$tmp/sample/" && \
+	mkdir "$$tmp/sample" && cp -r cases docs overrides mkdocs.yml CONTRIBUTING.md "$$tmp/sample/" && \
 	cd "$$tmp/sample" && "$$tmp/venv/bin/casebook" validate && \
 	CASEBOOK_PDF=false "$$tmp/venv/bin/casebook" build -d "$$tmp/site" && test -f "$$tmp/site/cases/beijing-jiesu-jiban/index.html"
 
