@@ -89,6 +89,14 @@ def site_url(built_site):
 
 
 @pytest.fixture(scope="session")
+def offline_site(tmp_path_factory):
+    target = tmp_path_factory.mktemp("offline")
+    result = build_site(target, offline=True)
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+@pytest.fixture(scope="session")
 def browser():
     require_browser()
     from playwright.sync_api import sync_playwright

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -82,3 +83,25 @@ def config_with_cases(folder: Path, cases: Path) -> Path:
     config = folder / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     return config
+
+
+def header_search(page, query: str) -> list[str]:
+    """Type a query into the search box of the page's header; the case ids of the results, in order."""
+    box = page.locator(".cb-search__input")
+    box.fill("")
+    box.click()
+    page.keyboard.type(query)
+    # the panel says which query its results answer (typing sends one input event a key)
+    page.wait_for_function("q => document.getElementById('cb-search-results').dataset.shown === q", arg=query)
+    return case_ids(page.eval_on_selector_all(".cb-search__results a", "els => els.map(e => e.getAttribute('href'))"))
+
+
+def case_ids(hrefs: list[str]) -> list[str]:
+    ids = []
+    for href in hrefs:
+        path = unquote(urlparse(href).path)
+        if "/cases/" in path:
+            case_id = path.split("/cases/")[1].strip("/").removesuffix(".html")
+            if case_id not in ids:
+                ids.append(case_id)
+    return ids

@@ -3,5 +3,6 @@
 records/  the model: rules (schema folder), loader, validator, catalog
 web/      MkDocs pages, the plugin and the HTML sanitiser
 pdf/      handouts and lecture packs (WeasyPrint)
-export.py JSON and CSV downloads; search.py the words search keeps whole; text.py what renderers share
+search/   the words of search, what is indexed of a page, the Pagefind and offline indexes
+export.py JSON and CSV downloads; text.py what renderers share
 """

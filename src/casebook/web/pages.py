@@ -102,11 +102,6 @@ class _Page:
         return _ref_html(ref, self.citations)
 
 
-def _search_terms(case: Case) -> list[str]:
-    """Words that should find this case whole: title, aliases and keywords (boosted in search)."""
-    return list(dict.fromkeys([case["title"], *case.get("aliases", []), *case["keywords"]]))
-
-
 def cite_file(case_id: str, kind: str) -> str:
     """Where a case's citation file lives on the site: kind is "bib" or "ris"."""
     return f"data/cite/{case_id}.{kind}"
@@ -135,7 +130,6 @@ def render_case(
             case=case.data,
             source=case.source,
             summary_plain=strip_citations(case["summary"]),
-            search_terms=_search_terms(case),
             place=" › ".join(place_chain(case["location"])),
             period=format_period(case.get("period")),
             completeness_label=f"{completeness[case['completeness']]}（{case['completeness']}）",

@@ -11,7 +11,6 @@ serve session.
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import os
 from pathlib import Path
@@ -20,17 +19,19 @@ from jinja2 import BytecodeCache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from ..pdf.render import PdfError, cached_pdf, prune_cache, site_documents
 from ..project import DEFAULTS, Project
 from ..records.cache import FileCache
 from ..records.rules import Rules
-from ..search import merge_single_han_tokens, search_words
+from ..search.documents import SearchDocument, case_document, glossary_documents, page_document
+from ..search.indexes import write_config, write_pagefind, write_shards
+from ..search.words import Dictionary, domain_words, synonyms
 from ..text import SiteLinks
 from .pages import case_pages, render_problems, shared_pages
-from .preview import Staging, merge_search_index, serve_pdfs_on_demand, watch_with_os_events
+from .preview import Staging, serve_pdfs_on_demand, watch_with_os_events
 from .sanitize import sanitize
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -55,7 +56,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.rules = None  # kept between preview builds while the schema folder is unchanged
         self.frozen = False
         self.templates = _MemoryBytecodeCache()  # the theme's compiled templates, ditto
-        self.search_index: dict | None = None  # the preview's full index, between builds
+        self.search_docs: dict[str, SearchDocument] = {}  # by page address; the preview keeps them between builds
         self.cache: FileCache | None = None  # the preview's validation results, in memory
         self.export_memo: dict = {}  # the preview's per-case export rows
 
@@ -85,9 +86,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(f"案例校验未通过（{len(self.problems)} 处问题），网站没有构建：\n{lines}")
         for problem in self.problems:  # the preview shows them on the pages too (not a warning: strict mode would stop)
             log.info(str(problem))
-        self._teach_jieba()
+        self.dictionary = Dictionary(domain_words(self.catalog, self.glossary))
+        if not self.serving:
+            self.search_docs = {}
         if not self.frozen:
-            # The catalog (and jieba's dictionary) stay alive for the whole build; keep the garbage
+            # The catalog stays alive for the whole build; keep the garbage
             # collector from walking through their many small objects at every collection. The
             # preview does this once, at its first build, so later builds' objects can still go.
             gc.collect()
@@ -99,16 +102,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.cache is not None:
             self.cache.save()
 
-    def _teach_jieba(self):
-        try:
-            import jieba
-        except ImportError:  # search then falls back to unsegmented Chinese
-            return
-        jieba.setLogLevel(60)
-        for word in search_words(self.catalog, self.glossary):
-            jieba.add_word(word, freq=100_000)
-
     def on_files(self, files, config):
+        self.files = files
         site = SiteLinks.from_config(config)  # site_url, repo_url, edit_uri: citations and edit links
         documents = site_documents(self.catalog, self.packs, site) if self.config.pdf else {}
         guide = self.project.root / self.config.contributing
@@ -191,7 +186,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_page_content(self, html, page, config, files):
         self.rebuilt.add(page.url)
-        return sanitize(html)
+        html = sanitize(html)
+        self._index(page, html)
+        return html
+
+    def _index(self, page, html: str) -> None:
+        """What search should know of this page (pages whose front matter says search: exclude,
+        such as lists of cases, are left out: the case pages are what should be found)."""
+        src = page.file.src_uri
+        case = self.catalog.cases.get(src[len("cases/") : -len(".md")]) if src.startswith("cases/") else None
+        if case is not None:
+            self.search_docs[page.url] = case_document(page.url, case, html)
+        elif src == "glossary.md":
+            for doc in glossary_documents(page.url, self.glossary):
+                self.search_docs[doc.url] = doc
+        elif not (page.meta.get("search") or {}).get("exclude"):
+            self.search_docs[page.url] = page_document(page.url, page.title or "", html)
 
     def on_serve(self, server, config, builder):
         watch_with_os_events(server)
@@ -203,26 +213,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_pre_build(self, config):
         self.rebuilt = set()
-        if self.serving:
-            # Material's own merge of a dirty build's index assumes one rebuilt page; this plugin
-            # merges instead (on_post_build), from the index of only the pages rebuilt now.
-            for name in ("material/search", "search"):
-                if name in config.plugins:
-                    config.plugins[name].search_index_prev = None
 
-    # After the search plugin writes its index (priority 0), before the offline plugin inlines it (-100).
-    @event_priority(-50)
     def on_post_build(self, config):
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.exists():
-            return
-        index = json.loads(path.read_text(encoding="utf-8"))
-        for doc in index["docs"]:
-            doc["title"] = merge_single_han_tokens(doc["title"])
-            doc["text"] = merge_single_han_tokens(doc["text"])
-        if self.serving:  # a dirty build indexed only the pages it rebuilt
-            index = self.search_index = merge_search_index(index, self.search_index, self.rebuilt)
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        """The search index of every page indexed now or (in the preview) before, if still there."""
+        pages = {f.url for f in self.files.documentation_pages()}
+        docs = [d for url, d in sorted(self.search_docs.items()) if url.split("#")[0] in pages]
+        site_dir = Path(config.site_dir)
+        offline = config.plugins.get("material/offline")
+        if self.serving or (offline is not None and offline.config.enabled):
+            backend, shards = "shards", write_shards(site_dir, docs, self.dictionary)
+        else:
+            backend, shards = "pagefind", 0
+            try:
+                write_pagefind(site_dir, docs, self.dictionary)
+            except RuntimeError as exc:
+                raise PluginError(str(exc)) from exc
+        write_config(site_dir, backend, self.dictionary, synonyms(self.glossary), shards)
 
     def _preview_dir(self) -> Path:
         return self.project.cache_dir / "preview"

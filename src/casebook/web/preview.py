@@ -5,8 +5,8 @@
   case, the index pages that list it and nothing else.
 - A case page whose digest did not change is not even rendered again.
 - PDFs are printed when a reader opens one, not on every rebuild.
-- The search index of a dirty build holds only the rebuilt pages; it is merged into the full one
-  kept in memory for the session.
+- Search reads script shards (fast to write), made from what the session has indexed of every
+  page, the rebuilt ones fresh.
 """
 
 from __future__ import annotations
@@ -138,12 +138,3 @@ def serve_pdfs_on_demand(server, documents: dict, make_pdf) -> None:
         return app(environ, start_response)
 
     server.set_app(app_with_pdfs)
-
-
-def merge_search_index(fresh: dict, previous: dict | None, rebuilt: set[str]) -> dict:
-    """After a dirty build the index covers only the rebuilt pages: keep the other pages' entries
-    from the previous full index."""
-    if not previous:
-        return fresh
-    kept = [doc for doc in previous["docs"] if doc["location"].split("#", 1)[0] not in rebuilt]
-    return fresh | {"docs": kept + fresh["docs"]}

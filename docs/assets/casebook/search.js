@@ -1,0 +1,345 @@
+/* 基层治理案例库: search, in the header of every page and on the browse page.
+
+   One query rule for both indexes (casebook/search/words.py is the same rule in Python):
+   the query is read as NFKC, lower case and Simplified (OpenCC's table); domain words are kept
+   whole by longest match and the rest is read in pairs of characters. The served site asks
+   Pagefind; the offline site and the preview read script shards (a <script> tag loads from
+   file://, where Pagefind's module cannot). Cases come first; other pages only when their title
+   or key words hold the whole query. A result shows title, place, level and the sentence that
+   matched, built as text, never as HTML. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var ROOT = script ? script.src.replace(/assets\/casebook\/search\.js(\?.*)?$/, "") : "";
+  var BASE = ROOT + "assets/search/";
+  var LEVEL_WORD = { case: "", glossary: "术语", page: "页面" };
+
+  /* ------------------------------------------------------------ loading */
+  var waiting = {};
+  function loadScript(src) {
+    if (!waiting[src]) {
+      waiting[src] = new Promise(function (resolve, reject) {
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error("cannot load " + src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return waiting[src];
+  }
+  // the data scripts call these with what they hold
+  var config = null, docs = null, shards = {}, texts = {};
+  window.CASEBOOK_SEARCH_CONFIG = function (c) { config = c; };
+  window.CASEBOOK_SEARCH_DOCS = function (d) { docs = d; };
+  window.CASEBOOK_SEARCH_SHARD = function (a) { shards[a[0]] = a[1]; };
+  window.CASEBOOK_SEARCH_TEXT = function (a) { texts[a[0]] = a[1]; };
+
+  var ready = null;
+  function start() {
+    if (!ready) {
+      ready = loadScript(BASE + "config.js").then(function () {
+        prepare(config);
+        return config.backend === "pagefind" && location.protocol !== "file:" ? startPagefind() : loadScript(BASE + "docs.js");
+      });
+    }
+    return ready;
+  }
+
+  /* ------------------------------------------------------------ the query */
+  var byStart = {}, t2s = {}, synonymGroups = [];
+  var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+(?:\+[0-9a-z]+)*/g;
+
+  function prepare(c) {
+    c.words.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (w) {
+      (byStart[w.slice(0, 2)] = byStart[w.slice(0, 2)] || []).push(w);
+    });
+    var chars = Array.from(c.t2s);
+    for (var i = 0; i + 1 < chars.length; i += 2) t2s[chars[i]] = chars[i + 1];
+    synonymGroups = c.synonyms;
+  }
+
+  function normalise(q) {
+    return Array.from(String(q).normalize("NFKC").toLowerCase()).map(function (ch) { return t2s[ch] || ch; }).join("");
+  }
+
+  function longestAt(run, i) {
+    var list = byStart[run.slice(i, i + 2)] || [];
+    for (var k = 0; k < list.length; k++) if (run.startsWith(list[k], i)) return list[k];
+    return null;
+  }
+
+  // the words of a normalised query: see query_words in words.py
+  function queryWords(q) {
+    var words = [];
+    (q.match(RUN) || []).forEach(function (run) {
+      if (!HAN.test(run[0]) || run.length === 1) { words.push(run.split("+").join("")); return; }
+      var loose = [], i = 0;
+      while (i < run.length) {
+        var w = longestAt(run, i);
+        if (w) { words.push(w); i += w.length; } else { loose.push(i); i += 1; }
+      }
+      loose.forEach(function (i) {
+        var j = i + 1 < run.length ? i : i - 1;
+        words.push(run.slice(j, j + 2));
+      });
+    });
+    return words.filter(function (w, i) { return words.indexOf(w) === i; });
+  }
+
+  // the query as typed, and as it reads with each synonym of a glossary term it names
+  function variants(q) {
+    var out = [q];
+    synonymGroups.forEach(function (group) {
+      group.forEach(function (name) {
+        if (!name || q.indexOf(name) < 0) return;
+        group.forEach(function (other) { if (other !== name) out.push(q.split(name).join(other)); });
+      });
+    });
+    return out.filter(function (v, i) { return out.indexOf(v) === i; }).slice(0, 6);
+  }
+
+  /* ------------------------------------------------------------ Pagefind (served site) */
+  var pagefind = null;
+  function startPagefind() {
+    // Pagefind splits a query itself when the page says zh (its index is ours, in zxx): it reads
+    // the language once, when it starts, so the page says zxx for that moment.
+    var html = document.documentElement, lang = html.getAttribute("lang");
+    return import(ROOT + "pagefind/pagefind.js").then(function (pf) {
+      html.setAttribute("lang", "zxx");
+      return pf.options({ baseUrl: ROOT, excerptLength: 0 }).then(function () { return pf.init(); }).then(function () {
+        pagefind = pf;
+      });
+    }).finally(function () { html.setAttribute("lang", lang); });
+  }
+
+  function pagefindSearch(words, kind, limit) {
+    var filters = kind === "case" ? { kind: "case" } : { kind: { any: config.kinds.slice(1) } };
+    return pagefind.search(words.join(" "), { filters: filters }).then(function (found) {
+      return Promise.all(found.results.slice(0, limit).map(function (r) {
+        return r.data().then(function (d) {
+          var m = d.meta;
+          return { url: m.url, kind: d.filters.kind[0], title: m.title, place: m.place || "", level: m.level || "", keys: m.keys || m.title, text: m.text || "", score: r.score };
+        });
+      }));
+    });
+  }
+
+  /* ------------------------------------------------------------ script shards (offline, preview) */
+  function shardOf(word) { return word.codePointAt(0) % config.shards; }
+
+  function shardSearch(words, kind, limit) {
+    var needed = words.map(shardOf).filter(function (s, i, a) { return a.indexOf(s) === i && !shards[s]; });
+    return Promise.all(needed.map(function (s) { return loadScript(BASE + "shards/" + s + ".js"); })).then(function () {
+      var kindRank = config.kinds.indexOf(kind);
+      var avg = docs.reduce(function (n, d) { return n + d[5]; }, 0) / Math.max(1, docs.length);
+      var scores = null;
+      words.forEach(function (word) {
+        var postings = {}, shard = shards[shardOf(word)];
+        Object.keys(shard).forEach(function (w) {  // a word matches the index words it begins
+          if (!w.startsWith(word)) return;
+          var p = shard[w];
+          for (var i = 0; i < p.length; i += 2) postings[p[i]] = (postings[p[i]] || 0) + p[i + 1];
+        });
+        var ids = Object.keys(postings), idf = Math.log(1 + (docs.length - ids.length + 0.5) / (ids.length + 0.5));
+        var next = {};
+        ids.forEach(function (id) {
+          if (scores && !(id in scores)) return;
+          var tf = postings[id], len = docs[id][5];
+          next[id] = (scores ? scores[id] : 0) + idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len / avg));
+        });
+        scores = next;
+      });
+      var ids = Object.keys(scores || {}).filter(function (id) {
+        return kindRank === 0 ? docs[id][1] === 0 : docs[id][1] > 0;
+      });
+      ids.sort(function (a, b) { return scores[b] - scores[a]; });
+      ids = ids.slice(0, limit);
+      var chunks = ids.map(function (id) { return Math.floor(id / 50); }).filter(function (c, i, a) { return a.indexOf(c) === i && !texts[c]; });
+      return Promise.all(chunks.map(function (c) { return loadScript(BASE + "text/" + c + ".js"); })).then(function () {
+        return ids.map(function (id) {
+          var d = docs[id];
+          return { url: d[0], kind: config.kinds[d[1]], title: d[2], place: d[3], level: d[4], keys: d[6], text: texts[Math.floor(id / 50)][id % 50], score: scores[id] };
+        });
+      });
+    });
+  }
+
+  /* ------------------------------------------------------------ one search */
+  // Results for a query: cases by score, then glossary terms and pages whose title holds the query.
+  function search(query, limit) {
+    limit = limit || 10;
+    return start().then(function () {
+      var q = normalise(query).trim();
+      var vs = variants(q).map(function (v) { return { text: v, words: queryWords(v) }; }).filter(function (v) { return v.words.length; });
+      if (!vs.length) return { query: q, words: [], results: [] };
+      var run = pagefind ? pagefindSearch : shardSearch;
+      // a few more than asked for, so that a whole-phrase match below the cut can move up
+      var wanted = Math.max(limit * 2, 20);
+      return Promise.all(vs.map(function (v) {
+        return Promise.all([run(v.words, "case", wanted), run(v.words, "other", 5)]).then(function (r) {
+          r[0].concat(r[1]).forEach(function (res) { res.phrase = normalise(res.keys).indexOf(v.text.replace(/\s+/g, "")) >= 0; });
+          return r[0].concat(r[1].filter(function (res) { return res.phrase; }));
+        });
+      })).then(function (lists) {
+        var best = {};
+        lists.forEach(function (list) {
+          list.forEach(function (r) {
+            var b = best[r.url];
+            if (!b || b.phrase < r.phrase || (b.phrase === r.phrase && b.score < r.score)) best[r.url] = r;
+          });
+        });
+        var results = Object.keys(best).map(function (u) { return best[u]; });
+        // cases first; among them, those whose title or key words hold the whole query
+        results.sort(function (a, b) {
+          return config.kinds.indexOf(a.kind) - config.kinds.indexOf(b.kind) || b.phrase - a.phrase || b.score - a.score;
+        });
+        function isCase(r) { return r.kind === "case"; }
+        results = results.filter(isCase).slice(0, limit).concat(results.filter(function (r) { return !isCase(r); }));
+        var words = [].concat.apply([], vs.map(function (v) { return v.words; }));
+        results.forEach(function (r) { r.sentence = bestSentence(r.text, words); });
+        return { query: q, words: words, results: results };
+      });
+    });
+  }
+
+  // the sentence of a text that holds the most of the query's words, cut to a readable length
+  function bestSentence(text, words) {
+    var sentences = text.split(/(?<=[。！？；\n\u2029])/), best = "", bestCount = 0;
+    sentences.forEach(function (s) {
+      var n = normalise(s), count = words.filter(function (w) { return n.indexOf(w) >= 0; }).length;
+      if (count > bestCount) { best = s.trim(); bestCount = count; }
+    });
+    if (!best) best = (sentences[0] || "").trim();  // the query is in the title or key words only
+    if (best.length > 120) {
+      var n = normalise(best), at = Math.min.apply(null, words.map(function (w) { var i = n.indexOf(w); return i < 0 ? 1e9 : i; }));
+      var from = Math.max(0, Math.min(at - 30, best.length - 120));
+      best = (from ? "…" : "") + best.slice(from, from + 120) + (from + 120 < best.length ? "…" : "");
+    }
+    return best;
+  }
+
+  // the sentence as nodes, each stretch that a query word covers in a <mark>
+  function highlighted(sentence, words) {
+    var n = normalise(sentence), marks = new Array(sentence.length).fill(false);
+    if (n.length === sentence.length) {
+      words.forEach(function (w) {
+        for (var i = n.indexOf(w); i >= 0; i = n.indexOf(w, i + 1)) for (var k = i; k < i + w.length; k++) marks[k] = true;
+      });
+    }
+    var nodes = [], i = 0;
+    while (i < sentence.length) {
+      var j = i;
+      while (j < sentence.length && marks[j] === marks[i]) j++;
+      var text = sentence.slice(i, j);
+      if (marks[i]) { var m = document.createElement("mark"); m.textContent = text; nodes.push(m); } else nodes.push(document.createTextNode(text));
+      i = j;
+    }
+    return nodes;
+  }
+
+  function resultItem(r, words) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    a.href = ROOT + r.url;
+    a.className = "cb-result cb-result--" + r.kind;
+    var title = document.createElement("span");
+    title.className = "cb-result__title";
+    title.textContent = r.title;
+    a.appendChild(title);
+    var meta = [LEVEL_WORD[r.kind], r.place, r.level].filter(Boolean).join(" · ");
+    if (meta) {
+      var m = document.createElement("span");
+      m.className = "cb-result__meta";
+      m.textContent = meta;
+      a.appendChild(m);
+    }
+    if (r.sentence) {
+      var p = document.createElement("span");
+      p.className = "cb-result__text";
+      highlighted(r.sentence, words).forEach(function (node) { p.appendChild(node); });
+      a.appendChild(p);
+    }
+    li.appendChild(a);
+    return li;
+  }
+
+  window.casebookSearch = { search: search, resultItem: resultItem, normalise: normalise, queryWords: queryWords, start: start };
+
+  /* ------------------------------------------------------------ the header box */
+  function headerSearch() {
+    var header = document.querySelector(".md-header__inner");
+    if (!header) return;
+    var form = document.createElement("form");
+    form.className = "cb-search";
+    form.setAttribute("role", "search");
+    form.setAttribute("aria-label", "搜索案例");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.className = "cb-search__input";
+    input.placeholder = "搜索案例、地名、做法";
+    input.setAttribute("aria-label", "搜索案例、地名、做法");
+    input.setAttribute("autocomplete", "off");
+    input.setAttribute("aria-controls", "cb-search-results");
+    var panel = document.createElement("div");
+    panel.className = "cb-search__panel";
+    panel.id = "cb-search-results";
+    panel.hidden = true;
+    var status = document.createElement("p");
+    status.className = "cb-search__status";
+    status.setAttribute("role", "status");
+    var list = document.createElement("ol");
+    list.className = "cb-search__results";
+    list.setAttribute("aria-label", "搜索结果");
+    panel.appendChild(status);
+    panel.appendChild(list);
+    form.appendChild(input);
+    form.appendChild(panel);
+    header.insertBefore(form, header.querySelector(".md-header__source"));
+
+    var timer = null, asked = 0;
+    function run() {
+      var query = input.value, mine = ++asked;
+      if (!query.trim()) { panel.hidden = true; list.textContent = ""; return; }
+      panel.hidden = false;
+      status.textContent = "正在搜索…";
+      search(query).then(function (found) {
+        if (mine !== asked) return;  // a later query is on its way
+        list.textContent = "";
+        found.results.forEach(function (r) { list.appendChild(resultItem(r, found.words)); });
+        var cases = found.results.filter(function (r) { return r.kind === "case"; }).length;
+        panel.dataset.shown = query;
+        status.textContent = found.results.length ? "找到 " + cases + " 个案例" + (found.results.length > cases ? "，另有 " + (found.results.length - cases) + " 个术语或页面" : "") : "没有找到“" + query.trim() + "”";
+      }, function () {
+        if (mine === asked) { status.textContent = "搜索暂时不可用"; panel.dataset.shown = query; }
+      });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(run, 120); }
+    // typing, pasting and the end of an input method's composition all come as input events
+    input.addEventListener("input", function (e) { if (!e.isComposing) later(); });
+    input.addEventListener("compositionend", later);
+    input.addEventListener("focus", function () { start(); if (input.value.trim()) panel.hidden = false; });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var first = list.querySelector("a");
+      if (first) window.location.href = first.href;
+    });
+    form.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { panel.hidden = true; input.focus(); }
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        var links = Array.from(list.querySelectorAll("a")), at = links.indexOf(document.activeElement);
+        var next = e.key === "ArrowDown" ? at + 1 : at - 1;
+        if (next >= 0 && next < links.length) { links[next].focus(); e.preventDefault(); } else if (next < 0) { input.focus(); e.preventDefault(); }
+      }
+    });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) panel.hidden = true; });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key === "/" && !(t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t.isContentEditable)) {
+        e.preventDefault();
+        input.focus();
+      }
+    });
+  }
+  headerSearch();
+})();

@@ -1,0 +1,127 @@
+"""The two indexes search.js reads, both made of the same words (words.py):
+
+- Pagefind, for the served site: its index is split into chunks, so a query fetches only the
+  chunks of its words. It is given pages of words separated by spaces in a language it does not
+  split further (zxx), so its words are ours.
+- Script shards, for the offline site (Chromium will not load Pagefind's module from file://)
+  and the preview (where Pagefind's seconds at every change would be too slow): the words
+  sorted into files by their first character, each loaded by a <script> tag when a query needs it.
+
+Both weigh the key words (title, aliases, keywords, place) above the text; search.js ranks
+cases first and quotes from the text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from .documents import KINDS, SearchDocument
+from .words import Dictionary, index_words, simplified_characters
+
+ASSETS = "assets/search"  # in the site
+PARAGRAPH = "\u2029"  # between paragraphs in Pagefind's metadata, which turns a line break into a space
+KEY_WEIGHT = 10  # a word of the title, aliases or keywords counts this many times a word of the text
+SHARD_BYTES = 160_000  # about what one shard file should weigh
+
+
+def write_config(site_dir: Path, backend: str, dictionary: Dictionary, synonyms: list[list[str]], shards: int) -> None:
+    """What search.js needs before its first query: which index to read, the domain words,
+    the synonym groups and the Traditional→Simplified table."""
+    config = {
+        "backend": backend,
+        "shards": shards,
+        "kinds": KINDS,
+        "words": dictionary.words,
+        "synonyms": synonyms,
+        "t2s": "".join(f"{t}{s}" for t, s in simplified_characters().items()),
+    }
+    _write_script(site_dir / ASSETS / "config.js", "CASEBOOK_SEARCH_CONFIG", config)
+
+
+def write_shards(site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary) -> int:
+    """The offline index; returns how many shards it has."""
+    out = site_dir / ASSETS
+    shutil.rmtree(out / "shards", ignore_errors=True)
+    shutil.rmtree(out / "text", ignore_errors=True)
+    postings: dict[str, list[int]] = {}
+    meta = []
+    for n, doc in enumerate(docs):
+        words = _weighted_words(doc, dictionary)
+        for word, count in words.items():
+            postings.setdefault(word, []).extend((n, count))
+        meta.append([doc.url, KINDS.index(doc.kind), doc.title, doc.place, doc.level, sum(words.values()), "、".join(doc.keys)])
+    size = sum(len(w) * 3 + len(p) * 4 for w, p in postings.items())
+    shards = 1 << max(0, math.ceil(math.log2(max(1, size / SHARD_BYTES))))
+    grouped: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for word in sorted(postings):
+        grouped[ord(word[0]) % shards][word] = postings[word]
+    for i, group in enumerate(grouped):
+        _write_script(out / "shards" / f"{i}.js", "CASEBOOK_SEARCH_SHARD", [i, group])
+    _write_script(out / "docs.js", "CASEBOOK_SEARCH_DOCS", meta)
+    for start in range(0, len(docs), TEXT_CHUNK):
+        chunk = [d.text for d in docs[start : start + TEXT_CHUNK]]
+        _write_script(out / "text" / f"{start // TEXT_CHUNK}.js", "CASEBOOK_SEARCH_TEXT", [start // TEXT_CHUNK, chunk])
+    return shards
+
+
+TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
+
+
+def write_pagefind(site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary) -> None:
+    """Pagefind's index of the same words, in site/pagefind/."""
+    with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as tmp:
+        root = Path(tmp)
+        for n, doc in enumerate(docs):  # named by number: the address comes back as metadata
+            path = root / str(n) / "index.html"
+            path.parent.mkdir()
+            path.write_text(_pagefind_page(doc, dictionary), encoding="utf-8")
+        shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(site_dir / "pagefind"), "--silent"],
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode:
+            raise RuntimeError(f"Pagefind 建立索引失败：{run.stderr or run.stdout}")
+
+
+def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
+    """A page for Pagefind to index: our words, spaced, the key words weighted; the address,
+    title, place, level and text it hands back as metadata."""
+    keys = " ".join(index_words(" ".join(doc.keys), dictionary).elements())
+    body = " ".join(index_words(doc.text, dictionary).elements())
+    meta = {
+        "url": doc.url,
+        "title": doc.title,
+        "keys": "、".join(doc.keys),
+        "place": doc.place,
+        "level": doc.level,
+        "text": doc.text.replace("\n", PARAGRAPH),
+    }
+    tags = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in meta.items() if v)
+    return (
+        '<!doctype html><html lang="zxx"><head><meta charset="utf-8"><title></title></head>'
+        f'<body data-pagefind-body data-pagefind-filter="kind:{doc.kind}">{tags}'
+        f'<div data-pagefind-weight="{KEY_WEIGHT}">{html.escape(keys)}</div><div>{html.escape(body)}</div></body></html>'
+    )
+
+
+def _weighted_words(doc: SearchDocument, dictionary: Dictionary) -> Counter[str]:
+    words = index_words(doc.text, dictionary)
+    for word, count in index_words(" ".join(doc.keys), dictionary).items():
+        words[word] += count * KEY_WEIGHT
+    return words
+
+
+def _write_script(path: Path, callback: str, data) -> None:
+    """A script that hands its data to a function: a <script> tag loads it from file:// too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{callback}({json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n", encoding="utf-8")

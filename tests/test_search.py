@@ -1,0 +1,162 @@
+"""Search in Chromium, on both builds: the served site (Pagefind, over HTTP) and the offline site
+(script shards, from file://). One set of tests runs against each."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from casebook.search.documents import page_text
+from casebook.search.words import normalise
+
+from .paths import RULES
+from .site_support import case_ids, header_search
+
+QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text(encoding="utf-8"))
+GLOSSARY = yaml.safe_load((RULES.folder / "glossary.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=["served", "offline"])
+def build(request, page, site_url, offline_site):
+    """The page to search from, on one build; the build's folder; how case pages are named."""
+    if request.param == "served":
+        page.goto(site_url)
+        return page, None
+    page.goto((offline_site / "index.html").as_uri())
+    return page, offline_site
+
+
+def top_cases(page, queries: list[str], limit: int = 3) -> dict[str, list[str]]:
+    """Each query's case results, in order, from the search the header box uses."""
+    found = page.evaluate(
+        """async ([queries, limit]) => {
+            const out = {};
+            for (const q of queries) {
+                const r = await window.casebookSearch.search(q, limit);
+                out[q] = r.results.filter(x => x.kind === "case").map(x => x.url);
+            }
+            return out;
+        }""",
+        [queries, limit],
+    )
+    return {q: case_ids(["/" + u for u in urls]) for q, urls in found.items()}
+
+
+def test_query_set_finds_the_expected_case_in_the_top_three(build):
+    page, _ = build
+    found = top_cases(page, [str(q["query"]) for q in QUERIES])
+    misses = []
+    for q in QUERIES:
+        wanted = {q["expect"]} if isinstance(q["expect"], str) else set(q["expect"])
+        if not wanted & set(found[str(q["query"])]):
+            misses.append((q["query"], q["expect"], found[str(q["query"])]))
+    rate = 1 - len(misses) / len(QUERIES)
+    assert len(QUERIES) >= 60
+    assert rate >= 0.95, f"top-3 hit rate {rate:.1%}; missed: {misses}"
+
+
+def domain_terms() -> list[str]:
+    """The vocabularies' and the glossary's terms (not codes such as the reference types' G or N)."""
+    terms = {t.term for vocab in RULES.vocabularies.values() for t in vocab.terms}
+    for entry in GLOSSARY["terms"]:
+        terms.update([entry["term"], *entry.get("aliases", [])])
+    return sorted(t for t in terms if re.search("[\u4e00-\u9fff]", t))
+
+
+def test_every_domain_term_finds_every_case_that_says_it(build, built_site):
+    """Index and query agree on the words: a vocabulary or glossary term finds every case whose
+    readable text (title, key words and body, as the built page shows them) contains it."""
+    page, _ = build
+    texts = {}
+    for html in (built_site[0] / "cases").glob("*/index.html"):
+        article = html.read_text(encoding="utf-8").split("<article", 1)[1].split("</article>", 1)[0]
+        texts[html.parent.name] = normalise(page_text("<article" + article))
+    terms = domain_terms()
+    assert len(terms) > 100
+    found = top_cases(page, terms, limit=1000)
+    missing = {}
+    for term in terms:
+        wanted = {case for case, text in texts.items() if normalise(term) in text}
+        if wanted - set(found[term]):
+            missing[term] = sorted(wanted - set(found[term]))
+    assert missing == {}
+
+
+def test_traditional_full_width_and_synonyms_find_the_same_cases(build):
+    page, _ = build
+    found = top_cases(page, ["吹哨报到", "吹哨報到", "村民說事", "１２３４５", "12345", "大工委"], limit=5)
+    assert found["吹哨報到"][:3] == found["吹哨报到"][:3] and found["吹哨报到"][0] == "beijing-jiexiang-chuishao-bumen-baodao"
+    assert "xiangshan-cunmin-shuoshi" in found["村民說事"][:3]
+    assert found["１２３４５"] == found["12345"] and "beijing-jiesu-jiban" in found["12345"][:3]
+    # 大工委 is another name of the glossary's 大党委: cases that say either are found
+    assert {"ningbo-1n-regional-party-building", "guangzhou-liurong-elevators"} <= set(found["大工委"])
+
+
+def test_header_box_searches_on_typing_paste_and_input_method(build):
+    page, _ = build
+    assert "guangzhou-liurong-elevators" in header_search(page, "加装电梯")[:3]
+    box = page.locator(".cb-search__input")
+    box.fill("六榕")  # a paste: one input event, no key
+    page.wait_for_function("() => document.getElementById('cb-search-results').dataset.shown === '六榕'")
+    # an input method: input events while composing are left alone; the end of composition searches
+    page.evaluate(
+        """() => {
+            const box = document.querySelector('.cb-search__input');
+            box.dispatchEvent(new CompositionEvent('compositionstart'));
+            box.value = 'hu';
+            box.dispatchEvent(new InputEvent('input', {isComposing: true}));
+            box.value = '互助五兴';
+            box.dispatchEvent(new CompositionEvent('compositionend', {data: '互助五兴'}));
+        }"""
+    )
+    page.wait_for_function("() => document.getElementById('cb-search-results').dataset.shown === '互助五兴'")
+    hrefs = page.eval_on_selector_all(".cb-search__results a", "els => els.map(e => e.getAttribute('href'))")
+    assert case_ids(hrefs)[0] == "hunan-huayuan-huzhu-wuxing"
+
+
+def test_a_result_shows_title_place_level_and_the_sentence_that_matched(build):
+    page, _ = build
+    header_search(page, "兴隆嬢嬢")
+    first = page.locator(".cb-result").first
+    assert first.locator(".cb-result__title").inner_text() == "重庆市南岸区南坪镇兴隆社区兴隆苑小区治理"
+    assert first.locator(".cb-result__meta").inner_text() == "重庆市 南岸区 南坪镇 · 小区"
+    sentence = first.locator(".cb-result__text").inner_text()
+    assert "兴隆嬢嬢" in sentence and first.locator(".cb-result__text mark").first.inner_text() in "兴隆嬢嬢"
+    for label in ("区划代码", "城乡类型", "完整度", "参考文献"):  # never the metadata card
+        assert label not in page.locator(".cb-search__results").inner_text()
+
+
+def test_cases_come_before_glossary_and_pages_which_show_only_on_a_strong_match(build):
+    page, _ = build
+    results = page.evaluate(
+        """async () => {
+            const kinds = async q => (await window.casebookSearch.search(q)).results.map(r => r.kind);
+            return {term: await kinds("接诉即办"), grid: await kinds("网格"), guide: await kinds("编辑指南")};
+        }"""
+    )
+    term = results["term"]
+    assert term[0] == "case" and "glossary" in term
+    assert term == sorted(term, key=["case", "glossary", "page"].index)
+    assert set(results["grid"]) == {"case", "glossary"}  # no editors' page names 网格 in its title
+    assert "page" in results["guide"]
+
+
+def test_browser_reads_a_query_as_python_does(build):
+    """search.js and words.py are one rule written twice: the same queries give the same words."""
+    from casebook.records.catalog import load_catalog
+    from casebook.search.words import Dictionary, domain_words, query_words
+
+    from .paths import CASES_DIR
+
+    page, _ = build
+    dictionary = Dictionary(domain_words(load_catalog([CASES_DIR], RULES)[0], GLOSSARY))
+    queries = [str(q["query"]) for q in QUERIES] + domain_terms() + ["１＋５＋Ｎ 西磑村", "A4 纸", "市"]
+    in_browser = page.evaluate(
+        """async qs => { await window.casebookSearch.start();
+            return qs.map(q => window.casebookSearch.queryWords(window.casebookSearch.normalise(q))); }""",
+        queries,
+    )
+    assert dict(zip(queries, in_browser)) == {q: query_words(q, dictionary) for q in queries}
