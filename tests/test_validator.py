@@ -78,16 +78,16 @@ SCHEMA_AND_RECORD_RULES = [
     ("dangling-related", "related: [other-case]", "related: [no-such-case]", "related[0]", "related:", "不存在"),
     ("self-related", "related: [other-case]", "related: [self-related]", "related[0]", "related:", "本案例自己"),
     ("unknown-adcode", 'adcode: "440104"', 'adcode: "440199"', "location.adcode", "adcode:", "不在代码表"),
-    ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "应为“越秀区”"),
+    ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "请改为“越秀区”"),
     (
         "adcode-province-mismatch",
         "province: 广东省",
         "province: 广西壮族自治区",
         "location.province",
         "province:",
-        "应为“广东省”",
+        "请改为“广东省”",
     ),
-    ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "应为“广州市”"),
+    ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "请改为“广州市”"),
     # references a reader can trust
     (
         "mirror-host-url",
@@ -141,6 +141,94 @@ def test_rule_is_reported_at_its_line(cases, name, old, new, path, line_text, wo
     assert str(matching[0]).startswith(f"{matching[0].file}:{expected_line}:")
     # the broken file never takes the good ones down with it
     assert {"minimal-case", "other-case"} <= {f.data["id"] for f in result.valid}
+
+
+# (case name, replacements, field path reported, text of the reported line, words the message must all have)
+LOCATION_MISMATCHES = [
+    (
+        "names-of-another-county",
+        [("county: 越秀区", "county: 天河区")],
+        "location.county",
+        "county:",
+        [
+            "与区划代码 440104（广东省广州市越秀区）不符",
+            "县级名称是“越秀区”，这里是“天河区”",
+            "请改为“越秀区”",
+            '天河区的代码是 "440106"',
+        ],
+    ),
+    ("county-typo", [("county: 越秀区", "county: 越秀")], "location.county", "county:", ["这里是“越秀”。请改为“越秀区”"]),
+    (
+        "code-of-another-place",
+        [('adcode: "440104"', 'adcode: "430102"')],
+        "location.adcode",
+        "adcode:",
+        ["区划代码 430102 是湖南省长沙市芙蓉区", "与地名“广东省广州市越秀区”不符", '请改为 adcode: "440104"'],
+    ),
+    (
+        "names-of-no-place",
+        [("province: 广东省", "province: 湖南省"), ("city: 广州市", "city: 长沙市")],
+        "location.adcode",
+        "adcode:",
+        [
+            "区划代码 440104 是广东省广州市越秀区",
+            "location.province 是“湖南省”、location.city 是“长沙市”",
+            "代码表中也没有这组地名",
+        ],
+    ),
+    (
+        "city-code-with-county",
+        [('adcode: "440104"', 'adcode: "440100"')],
+        "location.county",
+        "county:",
+        ["区划代码 440100（广东省广州市）没有县级", "“越秀区”多余", '请把 adcode 改为 "440104"'],
+    ),
+    (
+        "county-left-out",
+        [("  county: 越秀区\n", "")],
+        "location.county",
+        "location:",
+        ["的县级是“越秀区”，这里却空缺", "请补上 county: 越秀区", 'adcode 应为 "440100"（广东省广州市）'],
+    ),
+    (
+        "code-not-in-table",
+        [('adcode: "440104"', 'adcode: "440199"')],
+        "location.adcode",
+        "adcode:",
+        ["区划代码 440199 不在代码表", '按地名广东省广州市越秀区应为 "440104"'],
+    ),
+    (
+        "municipality-county",
+        [
+            ("province: 广东省", "province: 北京市"),
+            ("city: 广州市", "city: 北京市"),
+            ("county: 越秀区", "county: 海淀区"),
+            ("440104", "110105"),
+        ],
+        "location.county",
+        "county:",
+        ["区划代码 110105（北京市朝阳区）", "县级名称是“朝阳区”，这里是“海淀区”", '北京市海淀区的代码是 "110108"'],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, changes, path, line_text, words", LOCATION_MISMATCHES, ids=[r[0] for r in LOCATION_MISMATCHES])
+def test_an_adcode_that_disagrees_with_the_names_is_reported_on_the_likely_wrong_field(
+    cases, name, changes, path, line_text, words
+):
+    text = MINIMAL.replace("id: minimal-case", f"id: {name}").replace("title: 测试用最小案例", f"title: 变体 {name}")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    file = cases.write(name, text.replace("aliases: [测试别名]", "aliases: []"))
+    found, _ = problems_for(cases, name)
+    located = [p for p in found if p.path.startswith("location")]
+    assert len(located) == 1, [str(p) for p in found]  # one message, on the field most likely wrong
+    problem = located[0]
+    assert (problem.path, problem.line) == (path, line_of(file, line_text)), str(problem)
+    assert all(w in problem.message for w in words), (words, problem.message)
+    if name == "county-typo":
+        assert "的代码是" not in problem.message  # 越秀 is no place: no other code to offer
 
 
 def _second_line(path, needle):

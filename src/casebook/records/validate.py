@@ -281,37 +281,64 @@ def _link_problems(data: dict, rules: Rules) -> list[tuple[tuple, bool, str]]:
     return found
 
 
+_LEVELS = ("province", "city", "county")
+
+
 def _location_problems(location, rules: Rules) -> list[tuple[tuple, bool, str]]:
+    """The place names against the adcode. Where they disagree, the message names the field that is
+    most likely wrong: the one level that differs (with the code the names would have, if they are
+    a real place), or the code itself when the names are another real place at more than one level."""
     if not isinstance(location, dict) or not isinstance(location.get("adcode"), str):
         return []
     code = location["adcode"]
     table = rules.regions
     if not re.fullmatch(r"\d{6}", code):
         return []  # the schema reports the format
-    name = table.names.get(code)
-    if name is None:
-        return [(("location", "adcode"), False, f"区划代码 {code} 不在代码表 schemas/regions.yaml 中（{table.year} 年版）")]
-    out = []
-
-    def expect(field_name: str, want: str | None, given):
-        if want is None:
-            if given is not None and given != location.get("province"):
-                out.append((("location", field_name), False, f"区划代码 {code}（{name}）没有这一级，“{given}”多余"))
-        elif given != want:
-            shown = f"“{given}”" if given else "空缺"
-            out.append((("location", field_name), False, f"与区划代码 {code} 不符：应为“{want}”，现为{shown}"))
-
-    expect("province", table.province_of(code), location.get("province"))
-    if code[2:] == "0000":
-        expect("city", None, location.get("city"))
-        expect("county", None, location.get("county"))
-    elif code[4:] == "00":
-        expect("city", name, location.get("city"))
-        expect("county", None, location.get("county"))
+    given = {level: location.get(level) for level in _LEVELS}
+    named = table.find(given["province"], given["city"], given["county"])  # the code of the place the names say
+    if code not in table.names:
+        hint = f'；按地名{_place(table.levels(named))}应为 "{named}"' if named else ""
+        return [(("location", "adcode"), False, f"区划代码 {code} 不在代码表 schemas/regions.yaml 中（{table.year} 年版）{hint}")]
+    want = table.levels(code)
+    # a municipality's name may stand in the city field (北京市 北京市 朝阳区)
+    wrong = [lv for lv in _LEVELS if given[lv] != want[lv] and not (want[lv] is None and given[lv] in (None, given["province"]))]
+    if not wrong:
+        return []
+    full = _place(want)
+    other = named if named and named != code else None
+    if len(wrong) > 1:
+        if other:
+            message = (
+                f'区划代码 {code} 是{full}，与地名“{_place(given)}”不符；这组地名在代码表中的代码是 "{other}"，'
+                f'多半是代码写错了：请改为 adcode: "{other}"'
+            )
+        else:
+            shown = "、".join(f"location.{lv} 是{_shown(given[lv])}" for lv in wrong)
+            message = f"区划代码 {code} 是{full}，而 {shown}，代码表中也没有这组地名：请核对 adcode 和地名（代码表见 schemas/regions.yaml）"
+        return [(("location", "adcode"), False, message)]
+    level = wrong[0]
+    title = rules.field(f"location.{level}").title
+    value, expected = given[level], want[level]
+    if expected is None:
+        fix = f'如果案例在{value}，请把 adcode 改为 "{other}"；否则请删除这一行' if other else "请删除这一行，或核对 adcode"
+        message = f"区划代码 {code}（{full}）没有{title}，这里的“{value}”多余：{fix}"
+    elif value is None:
+        fix = f'；如果案例不在{expected}，adcode 应为 "{other}"（{_place(table.levels(other))}）' if other else ""
+        message = f"区划代码 {code}（{full}）的{title}是“{expected}”，这里却空缺：请补上 {level}: {expected}{fix}"
     else:
-        expect("city", table.city_of(code), location.get("city"))
-        expect("county", name, location.get("county"))
-    return out
+        fix = f'；如果{_shown(value)}没错，那么是 adcode 写错了：{_place(given)}的代码是 "{other}"' if other else ""
+        message = f"与区划代码 {code}（{full}）不符：代码对应的{title}名称是“{expected}”，这里是{_shown(value)}。请改为“{expected}”{fix}"
+    return [(("location", level), value is None, message)]
+
+
+def _place(names: dict) -> str:
+    """广东省广州市越秀区: the names of a place, each level once."""
+    parts = [v for v in names.values() if isinstance(v, str)]
+    return "".join(p for i, p in enumerate(parts) if p not in parts[:i])
+
+
+def _shown(value) -> str:
+    return f"“{value}”" if isinstance(value, str) else "空缺" if value is None else f"“{value}”（不是文字）"
 
 
 CASE_SUFFIX = ".yaml"
