@@ -231,6 +231,52 @@ def test_an_adcode_that_disagrees_with_the_names_is_reported_on_the_likely_wrong
         assert "的代码是" not in problem.message  # 越秀 is no place: no other code to offer
 
 
+# (name, text replaced, replacement, field path, words the message must all have): a date written as people
+# write it is answered with the value to write; every field whose schema format is a date is one.
+DATE_SUGGESTIONS = [
+    (
+        "chinese-month",
+        'start: "2016"',
+        "start: 2023年5月",
+        "period.start",
+        ["日期应写成 YYYY、YYYY-MM 或 YYYY-MM-DD", '请把“2023年5月”改为 "2023-05"'],
+    ),
+    ("chinese-day", 'end: "2018-06"', "end: 2023年5月8日", "period.end", ['请把“2023年5月8日”改为 "2023-05-08"']),
+    ("chinese-year", 'start: "2016"', "start: 2023年", "period.start", ['请把“2023年”改为 "2023"']),
+    (
+        "dotted-number",
+        'start: "2016"',
+        "start: 2023.5",
+        "period.start",
+        ["应为文字，实际是数字（写的是 2023.5）", '请把“2023.5”改为 "2023-05"'],
+    ),
+    ("dotted-october", 'end: "2018-06"', "end: 2023.10", "period.end", ['请把“2023.10”改为 "2023-10"']),
+    ("slashes", 'end: "2018-06"', "end: 2023/05/08", "period.end", ['请把“2023/05/08”改为 "2023-05-08"']),
+    ("full-width-digits", 'start: "2016"', "start: ２０１６年５月", "period.start", ['请把“２０１６年５月”改为 "2016-05"']),
+    ("unquoted-year", 'start: "2016"', "start: 2016", "period.start", ["写的是 2016", '请加引号："2016"']),
+    ("outcome-as-of", 'as_of: "2018"', "as_of: 2018年6月", "outcomes[0].as_of", ['请把“2018年6月”改为 "2018-06"']),
+    ("reference-date", 'date: "2018-01-02"', "date: 2018.1.2", "references[1].date", ['请把“2018.1.2”改为 "2018-01-02"']),
+    (
+        "updated-chinese",
+        'updated: "2026-11-22"',
+        "updated: 2026年11月22日",
+        "meta.updated",
+        ["日期应写成 YYYY-MM-DD，", '改为 "2026-11-22"'],
+    ),
+    ("updated-without-day", 'updated: "2026-11-22"', "updated: 2026年11月", "meta.updated", ["要写到日", '"2026-11-DD"']),
+    ("not-in-calendar", 'start: "2016"', "start: 2023年2月30日", "period.start", ["“2023年2月30日”在日历上不存在"]),
+]
+
+
+@pytest.mark.parametrize("name, old, new, path, words", DATE_SUGGESTIONS, ids=[r[0] for r in DATE_SUGGESTIONS])
+def test_a_date_written_another_way_is_answered_with_the_value_to_write(cases, name, old, new, path, words):
+    file = cases.variant(name, old, new)
+    found, _ = problems_for(cases, name)
+    assert len(found) == 1, [str(p) for p in found]  # one message, not a second "not in the calendar"
+    assert (found[0].path, found[0].line) == (path, line_of(file, new)), str(found[0])
+    assert all(w in found[0].message for w in words), (words, found[0].message)
+
+
 def _second_line(path, needle):
     lines = [n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if l == needle]
     return lines[1]

@@ -83,6 +83,35 @@ def _as_written(loaded: Loaded, path: tuple, value, expected: list) -> str:
     return f"（写的是 {written or '空值'}）"
 
 
+# What a date field of each format takes (the schema marks date fields with `format`).
+_DATE_FORMS = {"partial-date": "YYYY、YYYY-MM 或 YYYY-MM-DD", "date": "YYYY-MM-DD"}
+# Dates as people write them: 2023年5月8日, 2023.5, 2023/05/08, 2023-5-8 (after NFKC, so full-width digits too)
+_WRITTEN_DATES = (
+    re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?)?"),
+    re.compile(r"(\d{4})(?:\s*[-./]\s*(\d{1,2})(?:\s*[-./]\s*(\d{1,2}))?)?"),
+)
+
+
+def _date_message(schema: dict, written: str) -> str | None:
+    """For a date field: the form it takes and the value as it should be written ("2023年5月" →
+    "2023-05"); None when the field is not a date or the text is no date this can read."""
+    forms = _DATE_FORMS.get(schema.get("format", ""))
+    text = unicodedata.normalize("NFKC", written).strip()
+    found = next((m for m in (r.fullmatch(text) for r in _WRITTEN_DATES) if m), None)
+    if forms is None or found is None:
+        return None
+    parts = [int(g) for g in found.groups() if g]
+    fixed = "-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]])
+    if partial_date(fixed) is None:
+        return f"日期应写成 {forms}，而“{written}”在日历上不存在，请核对"
+    if schema["format"] == "date" and len(parts) < 3:
+        blank = "-".join([fixed] + ["MM", "DD"][len(parts) - 1 :])
+        return f'日期应写成 {forms}，要写到日：“{written}”请补全为 "{blank}" 的样子（加引号）'
+    if fixed == written:  # a year without quotes, read as a number
+        return f'日期应写成 {forms}，请加引号："{fixed}"'
+    return f'日期应写成 {forms}，请把“{written}”改为 "{fixed}"（加引号）'
+
+
 def _vocabulary_message(error) -> str:
     terms = list(error.validator_value)
     title = error.schema.get("title", "词表")
@@ -113,14 +142,10 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             want = "或".join(_TYPE_ZH[t] for t in expected)
-            problems.append(
-                (
-                    path,
-                    False,
-                    f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{_as_written(loaded, path, error.instance, expected)}",
-                    None,
-                )
-            )
+            written = loaded.written.get(path)
+            date = _date_message(error.schema, written) if written else None  # 2023.5 without quotes is a number
+            shown = f"（写的是 {written}）：{date}" if date else _as_written(loaded, path, error.instance, expected)
+            problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{shown}", None))
         elif kind == "enum" and error.schema.get("type") == "string" and not isinstance(error.instance, str):
             continue  # the type error beside it already says what is wrong
         elif kind == "enum" and error.schema.get("x-vocabulary"):
@@ -129,10 +154,18 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
             choices = "、".join(str(v) for v in error.validator_value)
             problems.append((path, False, f"“{error.instance}”不是允许的值，可选：{choices}", None))
         elif kind == "pattern":
-            why = error.schema.get("x-message") or f"格式应符合 {error.validator_value}"
+            why = (
+                _date_message(error.schema, error.instance)
+                or error.schema.get("x-message")
+                or f"格式应符合 {error.validator_value}"
+            )
             problems.append((path, False, f"格式不对：{why}", None))
         elif kind == "not" and error.schema.get("x-message"):
             problems.append((path, False, f"格式不对：{error.schema['x-message']}", None))
+        elif (
+            kind == "format" and isinstance(error.instance, str) and not re.match(error.schema.get("pattern", ""), error.instance)
+        ):
+            continue  # not even in the form the pattern asks for: the pattern's message says what to write
         elif kind == "format":
             what = {"partial-date": "日期在日历上不存在", "date": "日期在日历上不存在", "uri": "不是有效的网址"}
             problems.append((path, False, f"“{error.instance}”{what.get(error.validator_value, '格式不对')}", None))
