@@ -301,6 +301,19 @@ LOADER_RULES = [
     ("tab-indent", "id: tab-indent\nsummary:\n\tx: 1\n", 3, "制表符"),
     ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 2, "引号没有闭合"),  # where the quote opens
     ("bad-indent", "id: bad-indent\nlocation:\n  province: 北京市\n adcode: x\n", 4, "YAML"),
+    (
+        "bracket-as-text",
+        "id: bracket-as-text\ntitle: [试点]社区议事\nsummary: 摘要\n",
+        2,
+        '用引号括起来：title: "[试点]社区议事"',
+    ),
+    (
+        "unclosed-bracket",
+        "id: unclosed-bracket\nkeywords: [一, 二\nsummary: 摘要\n",
+        2,
+        "第 2 行第 11 列的方括号“[”在这一行没有闭合",
+    ),
+    ("quote-open-on-its-line", 'id: quote-open-on-its-line\ntitle: "标题\nsummary: "摘要"\n', 2, '即 title: "标题"'),
     ("duplicate-key", "id: duplicate-key\ntitle: 一\ntitle: 二\n", 3, "重复"),
     ("python-tag", "id: python-tag\ntitle: !!python/object/apply:os.system [ls]\n", 2, "标签"),
     ("python-name-tag", "id: python-name-tag\ntitle: !!python/name:os.system\n", 2, "标签"),
