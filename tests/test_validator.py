@@ -315,6 +315,10 @@ LOADER_RULES = [
     ),
     ("quote-open-on-its-line", 'id: quote-open-on-its-line\ntitle: "标题\nsummary: "摘要"\n', 2, '即 title: "标题"'),
     ("duplicate-key", "id: duplicate-key\ntitle: 一\ntitle: 二\n", 3, "重复"),
+    ("full-width-colon", "id: full-width-colon\ntitle：某某社区\nsummary: 摘要\n", 2, "第 2 行的“title”后面是全角冒号“：”"),
+    ("full-width-colon-first", "title：某某社区\nid: full-width-colon-first\n", 1, "请改为 title: 某某社区"),
+    ("full-width-colon-alone", "title：某某社区\n", 1, "请改为 title: 某某社区"),  # one line of text: no error from YAML
+    ("full-width-colon-in-list", "id: x\nactors:\n  - name：测试\n  - name: 乙\n", 3, "请改为 - name: 测试"),
     ("python-tag", "id: python-tag\ntitle: !!python/object/apply:os.system [ls]\n", 2, "标签"),
     ("python-name-tag", "id: python-name-tag\ntitle: !!python/name:os.system\n", 2, "标签"),
     ("alias", "id: alias\nkeywords: &k [a, b, c]\naliases: *k\n", 3, "别名"),
@@ -332,6 +336,27 @@ def test_loader_rejects_with_position(cases, name, text, line, words):
     found, result = problems_for(cases, name)
     assert any(p.line == line and words in p.message for p in found), [str(p) for p in found]
     assert {"minimal-case", "other-case"} <= {f.data["id"] for f in result.valid}
+
+
+def test_a_full_width_colon_is_reported_once_where_it_is(cases):
+    cases.write("colon-in-list", "id: colon-in-list\nactors:\n  - name：测试\n    type: 党组织\n")
+    found, _ = problems_for(cases, "colon-in-list")
+    assert [(p.line, p.column) for p in found] == [(3, 9)], [str(p) for p in found]
+    assert "半角冒号“:”再加一个空格，请改为 - name: 测试" in found[0].message
+
+
+def test_a_full_width_colon_in_text_stays_text():
+    from pathlib import Path
+
+    from casebook.records.loader import Loaded, load_text
+
+    text = (
+        'id: x\nsummary: 做法：居民出资\nnote: "title：引号里的文字"\nbody: |\n  title：块里的文字\n'
+        "gaps:\n  - 来源：某报\n  - APP：下载量\n  - 据报道，\n    全市：98%\n"
+    )
+    loaded = load_text(text, Loaded(Path("x.yaml"), "x.yaml"))
+    assert loaded.problems == []
+    assert loaded.data["body"] == "title：块里的文字\n" and loaded.data["gaps"][1] == "APP：下载量"
 
 
 def test_utf8_bom_is_accepted(cases):

@@ -174,6 +174,27 @@ def _char_at(text: str, mark) -> str:
     return ""
 
 
+# A key followed by a full-width colon (an input method's slip): YAML reads the line as text.
+_FULL_WIDTH_KEY = re.compile(r"(\s*(?:-\s+)*)([a-z_][a-z0-9_]*)[ \t]*：[ \t]*(.*)")
+
+
+def full_width_colon(line: str, number: int, joined: int = 0) -> tuple[int, int, str] | None:
+    """(column where the key starts, column of the colon, Chinese message) when line number (from 1)
+    is `key：value`; columns count from 0. joined: the line whose text YAML read this one into."""
+    found = _FULL_WIDTH_KEY.fullmatch(line)
+    if not found:
+        return None
+    key = found.group(2)
+    fixed = f"{found.group(1).strip()} {key}: {found.group(3)}".strip()
+    return (
+        found.start(2),
+        line.index("：", found.start(2)),
+        f"第 {number} 行的“{key}”后面是全角冒号“：”，YAML 不把它当作字段名，而把整行读成了文字："
+        f"字段名后面要用半角冒号“:”再加一个空格，请改为 {fixed}"
+        + (f"；这一行被接在了第 {joined} 行的文字后面，也请检查缩进：{INDENT}" if joined else ""),
+    )
+
+
 _BRACKETS = {"[": ("方括号", "]", "列表"), "{": ("花括号", "}", "映射")}
 # a value that can be put in quotes as it stands: after a key or a list dash, nothing else before it
 _VALUE_START = re.compile(r"\s*(?:-\s+)*(?:[\w-]+:\s+)?")
@@ -202,6 +223,21 @@ def _as_text(line: str, column: int) -> str:
     if not _VALUE_START.fullmatch(line[:column]):
         return ""
     return line[:column].strip() + (" " if line[:column].strip() else "") + json.dumps(line[column:].rstrip(), ensure_ascii=False)
+
+
+def _full_width_key(exc, text: str) -> tuple[tuple[int, int], str] | None:
+    """A line near the error whose key ends in a full-width colon: the parser then stumbles on the
+    line itself or the one after it."""
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    lines = text.split("\n")
+    first = min(exc.context_mark.line if exc.context_mark else problem.line, problem.line - 1)
+    for number in range(max(first, 0), min(problem.line, len(lines) - 1) + 1):
+        found = full_width_colon(lines[number], number + 1)
+        if found:
+            return (number + 1, found[1] + 1), found[2]
+    return None
 
 
 def _unclosed(exc, text: str) -> tuple[tuple[int, int], str] | None:
@@ -255,7 +291,7 @@ def _unclosed(exc, text: str) -> tuple[tuple[int, int], str] | None:
 
 def explain(exc, text: str) -> tuple[tuple[int, int], str]:
     """((line, column), Chinese message) for a MarkedYAMLError raised on text."""
-    special = _unclosed(exc, text)
+    special = _full_width_key(exc, text) or _unclosed(exc, text)
     if special:
         return special
     problem_mark, context_mark = exc.problem_mark, exc.context_mark
