@@ -92,8 +92,11 @@ def test_bad_input_is_refused_where_an_editor_shows_it(cases, kind, name):
         for key, value in want.get("data", {}).items():
             assert loaded.data[key] == value, key  # read as written, never converted
         return
+    words = want["words"] if isinstance(want["words"], list) else [want["words"]]
     matching = [
-        p for p in mine if (p.path == want["path"] or p.path.startswith(want["path"] + "[")) and want["words"] in p.message
+        p
+        for p in mine
+        if (p.path == want["path"] or p.path.startswith(want["path"] + "[")) and all(w in p.message for w in words)
     ]
     assert matching, [str(p) for p in mine]
     if "line" in want:

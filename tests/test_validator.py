@@ -78,16 +78,16 @@ SCHEMA_AND_RECORD_RULES = [
     ("dangling-related", "related: [other-case]", "related: [no-such-case]", "related[0]", "related:", "不存在"),
     ("self-related", "related: [other-case]", "related: [self-related]", "related[0]", "related:", "本案例自己"),
     ("unknown-adcode", 'adcode: "440104"', 'adcode: "440199"', "location.adcode", "adcode:", "不在代码表"),
-    ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "应为“越秀区”"),
+    ("adcode-county-mismatch", "county: 越秀区", "county: 天河区", "location.county", "county:", "请改为“越秀区”"),
     (
         "adcode-province-mismatch",
         "province: 广东省",
         "province: 广西壮族自治区",
         "location.province",
         "province:",
-        "应为“广东省”",
+        "请改为“广东省”",
     ),
-    ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "应为“广州市”"),
+    ("adcode-city-mismatch", "city: 广州市", "city: 深圳市", "location.city", "city:", "请改为“广州市”"),
     # references a reader can trust
     (
         "mirror-host-url",
@@ -143,6 +143,140 @@ def test_rule_is_reported_at_its_line(cases, name, old, new, path, line_text, wo
     assert {"minimal-case", "other-case"} <= {f.data["id"] for f in result.valid}
 
 
+# (case name, replacements, field path reported, text of the reported line, words the message must all have)
+LOCATION_MISMATCHES = [
+    (
+        "names-of-another-county",
+        [("county: 越秀区", "county: 天河区")],
+        "location.county",
+        "county:",
+        [
+            "与区划代码 440104（广东省广州市越秀区）不符",
+            "县级名称是“越秀区”，这里是“天河区”",
+            "请改为“越秀区”",
+            '天河区的代码是 "440106"',
+        ],
+    ),
+    ("county-typo", [("county: 越秀区", "county: 越秀")], "location.county", "county:", ["这里是“越秀”。请改为“越秀区”"]),
+    (
+        "code-of-another-place",
+        [('adcode: "440104"', 'adcode: "430102"')],
+        "location.adcode",
+        "adcode:",
+        ["区划代码 430102 是湖南省长沙市芙蓉区", "与地名“广东省广州市越秀区”不符", '请改为 adcode: "440104"'],
+    ),
+    (
+        "names-of-no-place",
+        [("province: 广东省", "province: 湖南省"), ("city: 广州市", "city: 长沙市")],
+        "location.adcode",
+        "adcode:",
+        [
+            "区划代码 440104 是广东省广州市越秀区",
+            "location.province 是“湖南省”、location.city 是“长沙市”",
+            "代码表中也没有这组地名",
+        ],
+    ),
+    (
+        "city-code-with-county",
+        [('adcode: "440104"', 'adcode: "440100"')],
+        "location.county",
+        "county:",
+        ["区划代码 440100（广东省广州市）没有县级", "“越秀区”多余", '请把 adcode 改为 "440104"'],
+    ),
+    (
+        "county-left-out",
+        [("  county: 越秀区\n", "")],
+        "location.county",
+        "location:",
+        ["的县级是“越秀区”，这里却空缺", "请补上 county: 越秀区", 'adcode 应为 "440100"（广东省广州市）'],
+    ),
+    (
+        "code-not-in-table",
+        [('adcode: "440104"', 'adcode: "440199"')],
+        "location.adcode",
+        "adcode:",
+        ["区划代码 440199 不在代码表", '按地名广东省广州市越秀区应为 "440104"'],
+    ),
+    (
+        "municipality-county",
+        [
+            ("province: 广东省", "province: 北京市"),
+            ("city: 广州市", "city: 北京市"),
+            ("county: 越秀区", "county: 海淀区"),
+            ("440104", "110105"),
+        ],
+        "location.county",
+        "county:",
+        ["区划代码 110105（北京市朝阳区）", "县级名称是“朝阳区”，这里是“海淀区”", '北京市海淀区的代码是 "110108"'],
+    ),
+]
+
+
+@pytest.mark.parametrize("name, changes, path, line_text, words", LOCATION_MISMATCHES, ids=[r[0] for r in LOCATION_MISMATCHES])
+def test_an_adcode_that_disagrees_with_the_names_is_reported_on_the_likely_wrong_field(
+    cases, name, changes, path, line_text, words
+):
+    text = MINIMAL.replace("id: minimal-case", f"id: {name}").replace("title: 测试用最小案例", f"title: 变体 {name}")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    file = cases.write(name, text.replace("aliases: [测试别名]", "aliases: []"))
+    found, _ = problems_for(cases, name)
+    located = [p for p in found if p.path.startswith("location")]
+    assert len(located) == 1, [str(p) for p in found]  # one message, on the field most likely wrong
+    problem = located[0]
+    assert (problem.path, problem.line) == (path, line_of(file, line_text)), str(problem)
+    assert all(w in problem.message for w in words), (words, problem.message)
+    if name == "county-typo":
+        assert "的代码是" not in problem.message  # 越秀 is no place: no other code to offer
+
+
+# (name, text replaced, replacement, field path, words the message must all have): a date written as people
+# write it is answered with the value to write; every field whose schema format is a date is one.
+DATE_SUGGESTIONS = [
+    (
+        "chinese-month",
+        'start: "2016"',
+        "start: 2023年5月",
+        "period.start",
+        ["日期应写成 YYYY、YYYY-MM 或 YYYY-MM-DD", '请把“2023年5月”改为 "2023-05"'],
+    ),
+    ("chinese-day", 'end: "2018-06"', "end: 2023年5月8日", "period.end", ['请把“2023年5月8日”改为 "2023-05-08"']),
+    ("chinese-year", 'start: "2016"', "start: 2023年", "period.start", ['请把“2023年”改为 "2023"']),
+    (
+        "dotted-number",
+        'start: "2016"',
+        "start: 2023.5",
+        "period.start",
+        ["应为文字，实际是数字（写的是 2023.5）", '请把“2023.5”改为 "2023-05"'],
+    ),
+    ("dotted-october", 'end: "2018-06"', "end: 2023.10", "period.end", ['请把“2023.10”改为 "2023-10"']),
+    ("slashes", 'end: "2018-06"', "end: 2023/05/08", "period.end", ['请把“2023/05/08”改为 "2023-05-08"']),
+    ("full-width-digits", 'start: "2016"', "start: ２０１６年５月", "period.start", ['请把“２０１６年５月”改为 "2016-05"']),
+    ("unquoted-year", 'start: "2016"', "start: 2016", "period.start", ["写的是 2016", '请加引号："2016"']),
+    ("outcome-as-of", 'as_of: "2018"', "as_of: 2018年6月", "outcomes[0].as_of", ['请把“2018年6月”改为 "2018-06"']),
+    ("reference-date", 'date: "2018-01-02"', "date: 2018.1.2", "references[1].date", ['请把“2018.1.2”改为 "2018-01-02"']),
+    (
+        "updated-chinese",
+        'updated: "2026-11-22"',
+        "updated: 2026年11月22日",
+        "meta.updated",
+        ["日期应写成 YYYY-MM-DD，", '改为 "2026-11-22"'],
+    ),
+    ("updated-without-day", 'updated: "2026-11-22"', "updated: 2026年11月", "meta.updated", ["要写到日", '"2026-11-DD"']),
+    ("not-in-calendar", 'start: "2016"', "start: 2023年2月30日", "period.start", ["“2023年2月30日”在日历上不存在"]),
+]
+
+
+@pytest.mark.parametrize("name, old, new, path, words", DATE_SUGGESTIONS, ids=[r[0] for r in DATE_SUGGESTIONS])
+def test_a_date_written_another_way_is_answered_with_the_value_to_write(cases, name, old, new, path, words):
+    file = cases.variant(name, old, new)
+    found, _ = problems_for(cases, name)
+    assert len(found) == 1, [str(p) for p in found]  # one message, not a second "not in the calendar"
+    assert (found[0].path, found[0].line) == (path, line_of(file, new)), str(found[0])
+    assert all(w in found[0].message for w in words), (words, found[0].message)
+
+
 def _second_line(path, needle):
     lines = [n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if l == needle]
     return lines[1]
@@ -167,7 +301,24 @@ LOADER_RULES = [
     ("tab-indent", "id: tab-indent\nsummary:\n\tx: 1\n", 3, "制表符"),
     ("unclosed-quote", 'id: unclosed-quote\ntitle: "未闭合\n', 2, "引号没有闭合"),  # where the quote opens
     ("bad-indent", "id: bad-indent\nlocation:\n  province: 北京市\n adcode: x\n", 4, "YAML"),
+    (
+        "bracket-as-text",
+        "id: bracket-as-text\ntitle: [试点]社区议事\nsummary: 摘要\n",
+        2,
+        '用引号括起来：title: "[试点]社区议事"',
+    ),
+    (
+        "unclosed-bracket",
+        "id: unclosed-bracket\nkeywords: [一, 二\nsummary: 摘要\n",
+        2,
+        "第 2 行第 11 列的方括号“[”在这一行没有闭合",
+    ),
+    ("quote-open-on-its-line", 'id: quote-open-on-its-line\ntitle: "标题\nsummary: "摘要"\n', 2, '即 title: "标题"'),
     ("duplicate-key", "id: duplicate-key\ntitle: 一\ntitle: 二\n", 3, "重复"),
+    ("full-width-colon", "id: full-width-colon\ntitle：某某社区\nsummary: 摘要\n", 2, "第 2 行的“title”后面是全角冒号“：”"),
+    ("full-width-colon-first", "title：某某社区\nid: full-width-colon-first\n", 1, "请改为 title: 某某社区"),
+    ("full-width-colon-alone", "title：某某社区\n", 1, "请改为 title: 某某社区"),  # one line of text: no error from YAML
+    ("full-width-colon-in-list", "id: x\nactors:\n  - name：测试\n  - name: 乙\n", 3, "请改为 - name: 测试"),
     ("python-tag", "id: python-tag\ntitle: !!python/object/apply:os.system [ls]\n", 2, "标签"),
     ("python-name-tag", "id: python-name-tag\ntitle: !!python/name:os.system\n", 2, "标签"),
     ("alias", "id: alias\nkeywords: &k [a, b, c]\naliases: *k\n", 3, "别名"),
@@ -185,6 +336,27 @@ def test_loader_rejects_with_position(cases, name, text, line, words):
     found, result = problems_for(cases, name)
     assert any(p.line == line and words in p.message for p in found), [str(p) for p in found]
     assert {"minimal-case", "other-case"} <= {f.data["id"] for f in result.valid}
+
+
+def test_a_full_width_colon_is_reported_once_where_it_is(cases):
+    cases.write("colon-in-list", "id: colon-in-list\nactors:\n  - name：测试\n    type: 党组织\n")
+    found, _ = problems_for(cases, "colon-in-list")
+    assert [(p.line, p.column) for p in found] == [(3, 9)], [str(p) for p in found]
+    assert "半角冒号“:”再加一个空格，请改为 - name: 测试" in found[0].message
+
+
+def test_a_full_width_colon_in_text_stays_text():
+    from pathlib import Path
+
+    from casebook.records.loader import Loaded, load_text
+
+    text = (
+        'id: x\nsummary: 做法：居民出资\nnote: "title：引号里的文字"\nbody: |\n  title：块里的文字\n'
+        "gaps:\n  - 来源：某报\n  - APP：下载量\n  - 据报道，\n    全市：98%\n"
+    )
+    loaded = load_text(text, Loaded(Path("x.yaml"), "x.yaml"))
+    assert loaded.problems == []
+    assert loaded.data["body"] == "title：块里的文字\n" and loaded.data["gaps"][1] == "APP：下载量"
 
 
 def test_utf8_bom_is_accepted(cases):

@@ -37,7 +37,7 @@ from yaml.events import (
 )
 
 from .problems import Problem, format_path, os_reason
-from .yaml_errors import explain
+from .yaml_errors import explain, full_width_colon
 
 MAX_BYTES = 512 * 1024
 MAX_DEPTH = 40
@@ -165,9 +165,11 @@ class _SecondDocument(Exception):
 
 
 class _Builder:
-    def __init__(self, loaded: Loaded, loader):
+    def __init__(self, loaded: Loaded, loader, text: str):
         self.loaded = loaded
         self.loader = loader
+        self.text = text
+        self.lines: list[str] = []  # the text's lines, split when first needed
         self.uses: list[tuple[tuple[int, int], tuple, str]] = []  # anchors and aliases: (where, path, which)
 
     def problem(self, pos, path, message):
@@ -297,6 +299,8 @@ class _Builder:
         tag = event.tag
         if tag is None:
             if event.implicit[0]:  # plain: the one rule for what is not text
+                if "：" in event.value:
+                    self._full_width_key(event, path)
                 value = self._plain(event.value, path, pos)
                 return None if value is _REFUSED else value
             return event.value  # quoted or a block scalar: always text
@@ -320,6 +324,18 @@ class _Builder:
             self.problem(pos, path, f"“{event.value}”不是标签 {tag} 所说的{_EXPLICIT_ZH[explicit]}")
             return None
         return float(value) if explicit == "float" else value
+
+    def _full_width_key(self, event, path) -> None:
+        """A plain value that begins a line (or goes on to one) with `key：`: a field whose colon is
+        full-width, read as text, so the field is missing."""
+        start, end = event.start_mark, event.end_mark
+        self.lines = self.lines or self.text.split("\n")  # once: many values hold a full-width colon
+        for number, line in enumerate(self.lines[start.line : end.line + 1], start.line + 1):
+            joined = start.line + 1 if number > start.line + 1 else 0
+            found = full_width_colon(line, number, joined)
+            if found and (joined or found[0] == start.column):
+                self.problem((number, found[1] + 1), path, found[2])
+                return
 
     def _plain(self, text: str, path, pos, key: bool = False):
         """A plain scalar: text unless it is exactly null, true/false or a decimal number."""
@@ -393,12 +409,13 @@ def load_text(text: str, loaded: Loaded) -> Loaded:
         )
         return loaded
     loader = _Loader(text)
-    builder = _Builder(loaded, loader)
+    builder = _Builder(loaded, loader, text)
     try:
         data = builder.build()
     except yaml.MarkedYAMLError as exc:
         (line, column), message = explain(exc, text)
-        loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{message}"))
+        if not any((p.line, p.column) == (line, column) for p in loaded.problems):  # a full-width colon, said once
+            loaded.problems.append(Problem(loaded.display, line, column, "", f"YAML 语法错误：{message}"))
         return loaded
     except yaml.YAMLError as exc:  # a reader error the check above did not foresee
         line, column = 1, 1

@@ -116,6 +116,16 @@ class RegionTable:
             return None
         return name
 
+    def levels(self, code: str) -> dict[str, str | None]:
+        """The names a code stands for, by level: a province code has no city or county, a
+        prefecture code no county, and a county in a municipality or under a province has no city."""
+        name = self.names.get(code)
+        if code[2:] == "0000":
+            return {"province": name, "city": None, "county": None}
+        if code[4:] == "00":
+            return {"province": self.province_of(code), "city": name, "county": None}
+        return {"province": self.province_of(code), "city": self.city_of(code), "county": name}
+
     def find(self, province: str | None, city: str | None, county: str | None) -> str | None:
         """The code whose names match the deepest level given."""
         want = county or city or province

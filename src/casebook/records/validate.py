@@ -83,6 +83,35 @@ def _as_written(loaded: Loaded, path: tuple, value, expected: list) -> str:
     return f"（写的是 {written or '空值'}）"
 
 
+# What a date field of each format takes (the schema marks date fields with `format`).
+_DATE_FORMS = {"partial-date": "YYYY、YYYY-MM 或 YYYY-MM-DD", "date": "YYYY-MM-DD"}
+# Dates as people write them: 2023年5月8日, 2023.5, 2023/05/08, 2023-5-8 (after NFKC, so full-width digits too)
+_WRITTEN_DATES = (
+    re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?)?"),
+    re.compile(r"(\d{4})(?:\s*[-./]\s*(\d{1,2})(?:\s*[-./]\s*(\d{1,2}))?)?"),
+)
+
+
+def _date_message(schema: dict, written: str) -> str | None:
+    """For a date field: the form it takes and the value as it should be written ("2023年5月" →
+    "2023-05"); None when the field is not a date or the text is no date this can read."""
+    forms = _DATE_FORMS.get(schema.get("format", ""))
+    text = unicodedata.normalize("NFKC", written).strip()
+    found = next((m for m in (r.fullmatch(text) for r in _WRITTEN_DATES) if m), None)
+    if forms is None or found is None:
+        return None
+    parts = [int(g) for g in found.groups() if g]
+    fixed = "-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]])
+    if partial_date(fixed) is None:
+        return f"日期应写成 {forms}，而“{written}”在日历上不存在，请核对"
+    if schema["format"] == "date" and len(parts) < 3:
+        blank = "-".join([fixed] + ["MM", "DD"][len(parts) - 1 :])
+        return f'日期应写成 {forms}，要写到日：“{written}”请补全为 "{blank}" 的样子（加引号）'
+    if fixed == written:  # a year without quotes, read as a number
+        return f'日期应写成 {forms}，请加引号："{fixed}"'
+    return f'日期应写成 {forms}，请把“{written}”改为 "{fixed}"（加引号）'
+
+
 def _vocabulary_message(error) -> str:
     terms = list(error.validator_value)
     title = error.schema.get("title", "词表")
@@ -113,14 +142,10 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
         elif kind == "type":
             expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
             want = "或".join(_TYPE_ZH[t] for t in expected)
-            problems.append(
-                (
-                    path,
-                    False,
-                    f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{_as_written(loaded, path, error.instance, expected)}",
-                    None,
-                )
-            )
+            written = loaded.written.get(path)
+            date = _date_message(error.schema, written) if written else None  # 2023.5 without quotes is a number
+            shown = f"（写的是 {written}）：{date}" if date else _as_written(loaded, path, error.instance, expected)
+            problems.append((path, False, f"应为{want}，实际是{_TYPE_ZH[_type_of(error.instance)]}{shown}", None))
         elif kind == "enum" and error.schema.get("type") == "string" and not isinstance(error.instance, str):
             continue  # the type error beside it already says what is wrong
         elif kind == "enum" and error.schema.get("x-vocabulary"):
@@ -129,10 +154,18 @@ def _schema_problems(loaded: Loaded, rules: Rules, schema_name: str = CASE_SCHEM
             choices = "、".join(str(v) for v in error.validator_value)
             problems.append((path, False, f"“{error.instance}”不是允许的值，可选：{choices}", None))
         elif kind == "pattern":
-            why = error.schema.get("x-message") or f"格式应符合 {error.validator_value}"
+            why = (
+                _date_message(error.schema, error.instance)
+                or error.schema.get("x-message")
+                or f"格式应符合 {error.validator_value}"
+            )
             problems.append((path, False, f"格式不对：{why}", None))
         elif kind == "not" and error.schema.get("x-message"):
             problems.append((path, False, f"格式不对：{error.schema['x-message']}", None))
+        elif (
+            kind == "format" and isinstance(error.instance, str) and not re.match(error.schema.get("pattern", ""), error.instance)
+        ):
+            continue  # not even in the form the pattern asks for: the pattern's message says what to write
         elif kind == "format":
             what = {"partial-date": "日期在日历上不存在", "date": "日期在日历上不存在", "uri": "不是有效的网址"}
             problems.append((path, False, f"“{error.instance}”{what.get(error.validator_value, '格式不对')}", None))
@@ -281,37 +314,64 @@ def _link_problems(data: dict, rules: Rules) -> list[tuple[tuple, bool, str]]:
     return found
 
 
+_LEVELS = ("province", "city", "county")
+
+
 def _location_problems(location, rules: Rules) -> list[tuple[tuple, bool, str]]:
+    """The place names against the adcode. Where they disagree, the message names the field that is
+    most likely wrong: the one level that differs (with the code the names would have, if they are
+    a real place), or the code itself when the names are another real place at more than one level."""
     if not isinstance(location, dict) or not isinstance(location.get("adcode"), str):
         return []
     code = location["adcode"]
     table = rules.regions
     if not re.fullmatch(r"\d{6}", code):
         return []  # the schema reports the format
-    name = table.names.get(code)
-    if name is None:
-        return [(("location", "adcode"), False, f"区划代码 {code} 不在代码表 schemas/regions.yaml 中（{table.year} 年版）")]
-    out = []
-
-    def expect(field_name: str, want: str | None, given):
-        if want is None:
-            if given is not None and given != location.get("province"):
-                out.append((("location", field_name), False, f"区划代码 {code}（{name}）没有这一级，“{given}”多余"))
-        elif given != want:
-            shown = f"“{given}”" if given else "空缺"
-            out.append((("location", field_name), False, f"与区划代码 {code} 不符：应为“{want}”，现为{shown}"))
-
-    expect("province", table.province_of(code), location.get("province"))
-    if code[2:] == "0000":
-        expect("city", None, location.get("city"))
-        expect("county", None, location.get("county"))
-    elif code[4:] == "00":
-        expect("city", name, location.get("city"))
-        expect("county", None, location.get("county"))
+    given = {level: location.get(level) for level in _LEVELS}
+    named = table.find(given["province"], given["city"], given["county"])  # the code of the place the names say
+    if code not in table.names:
+        hint = f'；按地名{_place(table.levels(named))}应为 "{named}"' if named else ""
+        return [(("location", "adcode"), False, f"区划代码 {code} 不在代码表 schemas/regions.yaml 中（{table.year} 年版）{hint}")]
+    want = table.levels(code)
+    # a municipality's name may stand in the city field (北京市 北京市 朝阳区)
+    wrong = [lv for lv in _LEVELS if given[lv] != want[lv] and not (want[lv] is None and given[lv] in (None, given["province"]))]
+    if not wrong:
+        return []
+    full = _place(want)
+    other = named if named and named != code else None
+    if len(wrong) > 1:
+        if other:
+            message = (
+                f'区划代码 {code} 是{full}，与地名“{_place(given)}”不符；这组地名在代码表中的代码是 "{other}"，'
+                f'多半是代码写错了：请改为 adcode: "{other}"'
+            )
+        else:
+            shown = "、".join(f"location.{lv} 是{_shown(given[lv])}" for lv in wrong)
+            message = f"区划代码 {code} 是{full}，而 {shown}，代码表中也没有这组地名：请核对 adcode 和地名（代码表见 schemas/regions.yaml）"
+        return [(("location", "adcode"), False, message)]
+    level = wrong[0]
+    title = rules.field(f"location.{level}").title
+    value, expected = given[level], want[level]
+    if expected is None:
+        fix = f'如果案例在{value}，请把 adcode 改为 "{other}"；否则请删除这一行' if other else "请删除这一行，或核对 adcode"
+        message = f"区划代码 {code}（{full}）没有{title}，这里的“{value}”多余：{fix}"
+    elif value is None:
+        fix = f'；如果案例不在{expected}，adcode 应为 "{other}"（{_place(table.levels(other))}）' if other else ""
+        message = f"区划代码 {code}（{full}）的{title}是“{expected}”，这里却空缺：请补上 {level}: {expected}{fix}"
     else:
-        expect("city", table.city_of(code), location.get("city"))
-        expect("county", name, location.get("county"))
-    return out
+        fix = f'；如果{_shown(value)}没错，那么是 adcode 写错了：{_place(given)}的代码是 "{other}"' if other else ""
+        message = f"与区划代码 {code}（{full}）不符：代码对应的{title}名称是“{expected}”，这里是{_shown(value)}。请改为“{expected}”{fix}"
+    return [(("location", level), value is None, message)]
+
+
+def _place(names: dict) -> str:
+    """广东省广州市越秀区: the names of a place, each level once."""
+    parts = [v for v in names.values() if isinstance(v, str)]
+    return "".join(p for i, p in enumerate(parts) if p not in parts[:i])
+
+
+def _shown(value) -> str:
+    return f"“{value}”" if isinstance(value, str) else "空缺" if value is None else f"“{value}”（不是文字）"
 
 
 CASE_SUFFIX = ".yaml"

@@ -4,12 +4,18 @@ Every problem LibYAML's scanner and parser can report (and the wording of PyYAML
 parser, used when LibYAML is missing) has an entry here. A message says what is wrong and what to
 do, usually "put the whole value in quotes" or "check the indentation". The position is the one
 the parser reports, except where that is the end of the file (a quote never closed): then it is
-where the unfinished thing starts.
+where the unfinished thing starts. A bracket or quote left open at the end of its line, and a
+bracket that ends a value the text goes on after (`title: [试点]某社区`), are placed where they
+open, since that is where the fix goes, and the message shows the line as it could be written.
 """
 
 from __future__ import annotations
 
+import json
 import re
+
+import yaml
+from yaml.tokens import FlowMappingEndToken, FlowMappingStartToken, FlowSequenceEndToken, FlowSequenceStartToken, ScalarToken
 
 # (pattern on the parser's problem, with the context before it; Chinese; where to point:
 #  "problem" or "context", the place where the unfinished thing starts)
@@ -17,6 +23,7 @@ QUOTE = "如果这是文字，请把整个值用引号括起来"
 INDENT = "同一层的字段要从同一列开始，下一层要多缩进（只用空格）"
 TAB = "这里有制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格"
 DIRECTIVE = "以 % 开头的行是 YAML 指令，本项目的文件不需要指令：请删除这一行，或把 % 开头的文字放进引号"
+CLOSE_QUOTE = "如果引号是文字的一部分，请改用中文引号“”"
 TAG_SYNTAX = "以 ! 开头会被读作 YAML 标签，而这个标签写得不完整；本项目不使用标签，" + QUOTE
 
 TRANSLATIONS: list[tuple[str, str, str]] = [
@@ -73,7 +80,8 @@ TRANSLATIONS: list[tuple[str, str, str]] = [
     # quoted text
     (
         r"while (scanning|parsing) a (double-)?quoted scalar.*(found unexpected end of stream|found unexpected document (indicator|separator))",
-        "引号没有闭合：从这里开始的引号直到{end}都没有结束引号",
+        "引号没有闭合：第 {line} 行第 {column} 列的引号“{opening}”直到{end}都没有结束引号。请在这段文字末尾补上“{opening}”；"
+        + CLOSE_QUOTE,
         "context",
     ),
     (
@@ -166,8 +174,126 @@ def _char_at(text: str, mark) -> str:
     return ""
 
 
+# A key followed by a full-width colon (an input method's slip): YAML reads the line as text.
+_FULL_WIDTH_KEY = re.compile(r"(\s*(?:-\s+)*)([a-z_][a-z0-9_]*)[ \t]*：[ \t]*(.*)")
+
+
+def full_width_colon(line: str, number: int, joined: int = 0) -> tuple[int, int, str] | None:
+    """(column where the key starts, column of the colon, Chinese message) when line number (from 1)
+    is `key：value`; columns count from 0. joined: the line whose text YAML read this one into."""
+    found = _FULL_WIDTH_KEY.fullmatch(line)
+    if not found:
+        return None
+    key = found.group(2)
+    fixed = f"{found.group(1).strip()} {key}: {found.group(3)}".strip()
+    return (
+        found.start(2),
+        line.index("：", found.start(2)),
+        f"第 {number} 行的“{key}”后面是全角冒号“：”，YAML 不把它当作字段名，而把整行读成了文字："
+        f"字段名后面要用半角冒号“:”再加一个空格，请改为 {fixed}"
+        + (f"；这一行被接在了第 {joined} 行的文字后面，也请检查缩进：{INDENT}" if joined else ""),
+    )
+
+
+_BRACKETS = {"[": ("方括号", "]", "列表"), "{": ("花括号", "}", "映射")}
+# a value that can be put in quotes as it stands: after a key or a list dash, nothing else before it
+_VALUE_START = re.compile(r"\s*(?:-\s+)*(?:[\w-]+:\s+)?")
+
+
+def _tokens_before(text: str, mark) -> list:
+    """The scanner's tokens up to a position (a second, partial pass, only for a file that failed)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    tokens = []
+    try:
+        while True:
+            token = loader.get_token()
+            if token is None or (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            tokens.append(token)
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return tokens
+
+
+def _as_text(line: str, column: int) -> str:
+    """The line with its value, from column on, in double quotes (key and indentation dropped); ""
+    where something other than a key or a dash stands before the value."""
+    if not _VALUE_START.fullmatch(line[:column]):
+        return ""
+    return line[:column].strip() + (" " if line[:column].strip() else "") + json.dumps(line[column:].rstrip(), ensure_ascii=False)
+
+
+def _full_width_key(exc, text: str) -> tuple[tuple[int, int], str] | None:
+    """A line near the error whose key ends in a full-width colon: the parser then stumbles on the
+    line itself or the one after it."""
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    lines = text.split("\n")
+    first = min(exc.context_mark.line if exc.context_mark else problem.line, problem.line - 1)
+    for number in range(max(first, 0), min(problem.line, len(lines) - 1) + 1):
+        found = full_width_colon(lines[number], number + 1)
+        if found:
+            return (number + 1, found[1] + 1), found[2]
+    return None
+
+
+def _unclosed(exc, text: str) -> tuple[tuple[int, int], str] | None:
+    """A bracket or quote that was not closed on its line (or closed a value the text goes on after),
+    placed and explained where it opens: that is where the fix goes."""
+    problem = exc.problem_mark
+    if problem is None:
+        return None
+    lines = text.split("\n")
+    context = exc.context_mark
+    reason = f"{exc.context or ''} {exc.problem or ''}"
+    if context is not None and re.search(r"flow (sequence|mapping)", reason) and problem.line > context.line:
+        opening = _char_at(text, context)
+        name, closing, what = _BRACKETS.get(opening, ("括号", "", "内容"))
+        quoted = _as_text(lines[context.line], context.column)
+        return (context.line + 1, context.column + 1), (
+            f"第 {context.line + 1} 行第 {context.column + 1} 列的{name}“{opening}”在这一行没有闭合，"
+            f"YAML 把后面的行也读进了这个{what}：请在{what}末尾补上“{closing}”（各项之间用英文逗号分隔）；"
+            f"如果{name}是文字的一部分（如标题里的“{opening}试点{closing}”），请把整个值用引号括起来"
+            + (f"：{quoted}" if quoted else "")
+        )
+    tokens = _tokens_before(text, problem)
+    last = tokens[-1] if tokens else None
+    if isinstance(last, ScalarToken) and last.style in ('"', "'") and last.start_mark.line < last.end_mark.line:
+        start, end, quote = last.start_mark, last.end_mark, last.style
+        return (start.line + 1, start.column + 1), (
+            f"第 {start.line + 1} 行第 {start.column + 1} 列的引号“{quote}”在这一行没有闭合，"
+            f"YAML 一直读到第 {end.line + 1} 行第 {end.column} 列的“{quote}”才结束，后面的内容就接不上了："
+            f"请在第 {start.line + 1} 行的文字末尾补上“{quote}”，即 {lines[start.line].strip()}{quote}；" + CLOSE_QUOTE
+        )
+    if isinstance(last, (FlowSequenceEndToken, FlowMappingEndToken)) and last.end_mark.line == problem.line:
+        depth = 0
+        for token in reversed(tokens):  # the bracket this one closes
+            depth += isinstance(token, (FlowSequenceEndToken, FlowMappingEndToken))
+            depth -= isinstance(token, (FlowSequenceStartToken, FlowMappingStartToken))
+            if depth == 0:
+                break
+        start = token.start_mark
+        if depth or start.line != problem.line:
+            return None
+        opening = _char_at(text, start)
+        name, closing, what = _BRACKETS.get(opening, ("括号", "", "内容"))
+        quoted = _as_text(lines[start.line], start.column)
+        return (start.line + 1, start.column + 1), (
+            f"这个值以“{opening}”开头，被读作{name}{what}，到“{closing}”就结束了，后面的文字接不上："
+            f"如果{name}是文字的一部分（如标题里的“{opening}试点{closing}”），请把整个值用引号括起来"
+            + (f"：{quoted}" if quoted else "")
+        )
+    return None
+
+
 def explain(exc, text: str) -> tuple[tuple[int, int], str]:
     """((line, column), Chinese message) for a MarkedYAMLError raised on text."""
+    special = _full_width_key(exc, text) or _unclosed(exc, text)
+    if special:
+        return special
     problem_mark, context_mark = exc.problem_mark, exc.context_mark
     char = _char_at(text, problem_mark)
     problem = exc.problem or ""
@@ -182,6 +308,7 @@ def explain(exc, text: str) -> tuple[tuple[int, int], str]:
         "line": start.line + 1 if start else 1,
         "column": start.column + 1 if start else 1,
         "char": char or "?",
+        "opening": _char_at(text, start) or "?",
         "end": "文件末尾" if at_end else (f"第 {problem_mark.line + 1} 行的文档分隔符" if problem_mark else "文件末尾"),
     }
     message = template.format(**fields)
