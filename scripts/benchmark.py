@@ -8,10 +8,12 @@ several runs on this machine:
   same theme, extensions and search settings);
 - output: HTML per case (mean and largest), search index, whole site; peak memory of a build;
 - PDF: one handout and a 10-case pack; and whether a rebuild of the real site reprints any PDF;
-- search: in headless Chromium on the N=1000 site, the time from typing the first query on a
-  freshly opened page to the first result, and for a later query.
+- search (N >= 1000): in headless Chromium, the first query on a freshly opened page and a later
+  one, with the bytes fetched, for the served site (Pagefind), the offline site (file://) and the
+  previous search (Material's, on the baseline site); the size of each index.
 The table is printed and written to docs/performance.md.
 
+Needs `pip install -e ".[test,bench]"` (Playwright, and jieba for the previous search).
 Usage: .venv/bin/python scripts/benchmark.py [--sizes 100 1000 5000] [--runs 3]
 """
 
@@ -71,7 +73,6 @@ def sizes(site: Path) -> dict:
     return {
         "case_html_mean_kb": statistics.mean(pages) / 1024,
         "case_html_max_kb": max(pages) / 1024,
-        "search_index_mb": (site / "search" / "search_index.json").stat().st_size / 2**20,
         "site_mb": total / 2**20,
     }
 
@@ -106,38 +107,78 @@ def reprinted_on_rebuild() -> str:
     return re.search(r"讲义 PDF：新生成 (\d+) 份", logs[1]).group(1)
 
 
-def search_latency(site: Path, runs: int = 3) -> dict:
+SEARCH_FILES = r"/(pagefind|assets/search|search)/"  # what a search fetches, on each site
+
+
+def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
+    """For each site: the first query on a freshly opened page (click in the box, type, results
+    shown), a later query, and the bytes the first one fetched (files as served, uncompressed).
+    sites: "served" (Pagefind over HTTP), "offline" (script shards from file://) and "previous"
+    (Material's search, on the baseline site)."""
     sys.path.insert(0, str(PROJECT_ROOT))
+    from urllib.parse import unquote, urlparse
+
     from playwright.sync_api import sync_playwright
 
     from tests.site_support import CHROMIUM, CHROMIUM_ARGS, serve
 
-    url, stop = serve(site)
-    first, later = [], []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for _ in range(runs):
-                page = browser.new_page()
-                page.goto(url, wait_until="load")
-                for query, bucket in (("问需", first), ("议事协商", later)):
-                    page.fill(".md-search__input", "")
-                    start = time.perf_counter()
-                    page.fill(".md-search__input", query)
-                    page.keyboard.press("End")
-                    page.wait_for_function(
-                        "q => document.querySelector('.md-search-result__meta') && "
-                        "document.querySelectorAll('.md-search-result__item').length > 0 && "
-                        "document.querySelector('.md-search__input').value === q",
-                        arg=query,
-                        timeout=60_000,
-                    )
-                    bucket.append(time.perf_counter() - start)
-                page.close()
-            browser.close()
-    finally:
-        stop()
-    return {"search_first_ms": statistics.median(first) * 1000, "search_later_ms": statistics.median(later) * 1000}
+    ui = {
+        "ours": (".cb-search__input", "q => document.getElementById('cb-search-results')?.dataset.shown === q"),
+        "previous": (
+            ".md-search__input",
+            "q => document.querySelector('.md-search__input').value === q && "
+            "/符合条件的结果/.test(document.querySelector('.md-search-result__meta').textContent)",
+        ),
+    }
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, site in sites.items():
+            url, stop = (site.as_uri() + "/index.html", None) if name == "offline" else serve(site)
+            box, shown = ui["previous" if name == "previous" else "ours"]
+            first, later, fetched = [], [], []
+            try:
+                for _ in range(runs):
+                    context = browser.new_context()  # nothing cached
+                    page = context.new_page()
+                    seen: list[str] = []  # from the page's opening: Material fetches its index then
+                    page.on("request", lambda r, seen=seen: seen.append(r.url))
+                    page.goto(url, wait_until="load")
+                    for query, bucket in (("问需", first), ("议事协商", later)):
+                        if bucket is later:
+                            page.fill(box, "")
+                        start = time.perf_counter()
+                        page.click(box) if bucket is first else page.focus(box)
+                        page.keyboard.type(query)
+                        page.keyboard.press("End")  # Material's search waits for a key event; CJK text is inserted without one
+                        page.wait_for_function(shown, arg=query, timeout=120_000)
+                        bucket.append(time.perf_counter() - start)
+                        if bucket is first:
+                            paths = [unquote(urlparse(u).path) for u in seen if re.search(SEARCH_FILES, u)]
+                            root = str(site) if name == "offline" else ""
+                            files = [site / p_.removeprefix(root).lstrip("/") for p_ in paths]
+                            fetched.append(sum(f.stat().st_size for f in files if f.is_file()))
+                    context.close()
+            finally:
+                if stop:
+                    stop()
+            out[f"search_{name}_first_ms"] = statistics.median(first) * 1000
+            out[f"search_{name}_later_ms"] = statistics.median(later) * 1000
+            out[f"search_{name}_kb"] = statistics.median(fetched) / 1024
+        browser.close()
+    return out
+
+
+def index_sizes(site: Path, offline: Path, baseline: Path) -> dict:
+    def size(path: Path) -> float:
+        files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
+        return sum(f.stat().st_size for f in files) / 2**20
+
+    return {
+        "index_served_mb": size(site / "pagefind"),
+        "index_offline_mb": size(offline / "assets" / "search"),
+        "index_previous_mb": size(baseline / "search" / "search_index.json"),
+    }
 
 
 def machine() -> str:
@@ -181,10 +222,16 @@ def main() -> int:
             ENV,
         )
         row.update(sizes(site))
-        row["baseline_index_mb"] = (WORK / f"baseline-site-{n}" / "search" / "search_index.json").stat().st_size / 2**20
+        offline = WORK / f"offline-site-{n}"
+        row["build_offline_s"] = run_timed(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(offline)], dict(env, OFFLINE="true")
+        )[0]
+        baseline_site = WORK / f"baseline-site-{n}"
+        row.update(index_sizes(site, offline, baseline_site))
+        if n >= 1000:
+            row.update(search_latency({"served": site, "offline": offline, "previous": baseline_site}))
         if n == 1000 or n == args.sizes[0] and 1000 not in args.sizes:
             row.update(pdf_times(corpus))
-            row.update(search_latency(site))
         rows[n] = row
         print(n, json.dumps(row, ensure_ascii=False), flush=True)
     reprinted = reprinted_on_rebuild()
@@ -222,14 +269,29 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
         line("构建的峰值内存：基准", "{} MB", "baseline_mb"),
         line("每个案例页面的 HTML（平均）", "{:.1f} KB", "case_html_mean_kb"),
         line("每个案例页面的 HTML（最大）", "{:.1f} KB", "case_html_max_kb"),
-        line("检索索引：本项目", "{:.1f} MB", "search_index_mb"),
-        line("检索索引：基准", "{:.1f} MB", "baseline_index_mb"),
         line("整个网站", "{:.0f} MB", "site_mb"),
+        line("离线版构建（一次）", "{:.1f} s", "build_offline_s"),
         line("一份讲义 PDF（教师版）", "{:.2f} s", "pdf_one_s"),
         line("十个案例的讲义合集 PDF", "{:.2f} s", "pdf_pack10_s"),
-        line("新打开页面后第一次检索出结果", "{:.0f} ms", "search_first_ms"),
-        line("之后的检索", "{:.0f} ms", "search_later_ms"),
     ]
+    out += [
+        "",
+        "## 检索",
+        "",
+        "新打开页面（浏览器无缓存），点进检索框、输入“问需”，到结果显示出来的时间；下载量是这一次检索取到的全部文件"
+        "（未压缩）。在线版用 Pagefind（本地 HTTP），离线版用脚本分片（从 `file://` 打开），"
+        "“原检索”是 Material 自带的检索（lunr + jieba），在基准网站上测。",
+        "",
+        "| 指标 | " + " | ".join(f"N = {n:,}" for n in ns) + " |",
+        "|---|" + "---|" * len(ns),
+    ]
+    for key, label in (("served", "在线版（Pagefind）"), ("offline", "离线版（脚本分片）"), ("previous", "原检索（Material）")):
+        out += [
+            line(f"{label}：第一次检索出结果", "{:.0f} ms", f"search_{key}_first_ms"),
+            line(f"{label}：之后的检索", "{:.0f} ms", f"search_{key}_later_ms"),
+            line(f"{label}：第一次检索的下载量", "{:.0f} KB", f"search_{key}_kb"),
+            line(f"{label}：索引大小", "{:.1f} MB", f"index_{key}_mb"),
+        ]
     if len(ns) > 1 and 1000 in rows and max(ns) > 1000:
         big = max(ns)
         out.append("")
@@ -246,20 +308,9 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
         "- 构建时间不含 PDF：每个案例两份讲义，逐份计时见上表；网站构建时按内容哈希缓存 PDF，内容不变不重印。",
         "- 本项目的构建会缓存每个案例文件的校验结果（按文件内容和规则版本），内容没变的文件不再解析；"
         "中位数反映这种常见情形（`mkdocs serve` 的每次重建、连续构建），第一次构建的时间单列。",
-        "- 基准与本项目使用同一主题、同一组 Markdown 扩展和同样的检索设置（含 jieba 分词），只是没有本项目的插件："
-        "没有校验、页面生成、安全过滤和检索索引的整理。",
-        "- 第一次检索的时间包括 Material 在浏览器里建立检索索引的时间，它随索引大小增长。",
-        "",
-        "## 第一次检索为什么慢，怎样才能更快",
-        "",
-        "Material 的检索在浏览器里用 lunr 从整份索引建立倒排表，之后每次检索只要一百多毫秒，"
-        "但新打开的页面要先建完索引：1,000 个案例约 7.6 MB，需要一秒半以上。本项目已经把参考文献、引用方式等"
-        "不需要检索的部分排除在索引之外（基准的索引是本项目的两倍），但仍达不到 500 毫秒。",
-        "",
-        "分片索引可以做到：2026-11-22 在同一台机器、同一个 1,000 案例网站上试用 Pagefind 1.5.2（extended 版，"
-        "支持中文分词）：建索引 3.6 秒，索引 6.6 MB 分成小片按需下载；新打开页面后第一次检索（含加载 Pagefind 的 "
-        "WebAssembly 和所需分片）为 390–470 毫秒。它需要通过 HTTP 读取文件，离线版（从 `file://` 打开）仍须使用 "
-        "Material 的检索。接入网站的方案：在线版构建后运行 Pagefind，用它替换检索框背后的查询，离线版保留 Material 检索。",
+        "- 基准是 `casebook render` 写出的同样页面，用同一主题和同一组 Markdown 扩展构建，没有本项目的插件："
+        "没有校验、页面生成和安全过滤；它的检索是 Material 自带的（lunr，装有 jieba 时用 jieba 分词），"
+        "本项目的构建则写 Pagefind 索引（在线版）或脚本分片（离线版）。",
         "",
     ]
     return "\n".join(out)

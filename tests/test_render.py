@@ -35,6 +35,8 @@ def test_rendered_pages_build_with_plain_mkdocs(tmp_path):
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "site" / "cases" / case_ids[0] / "index.html").read_text(encoding="utf-8")
     assert "参考文献" in page and "<h1" in page
+    # Material's own search stands in for the plugin's
+    assert (tmp_path / "site" / "search" / "search_index.json").exists() and "casebook/search.js" not in page
 
 
 def test_render_refuses_to_overwrite_the_project(tmp_path):

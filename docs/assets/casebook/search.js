@@ -110,6 +110,7 @@
       html.setAttribute("lang", "zxx");
       return pf.options({ baseUrl: ROOT, excerptLength: 0 }).then(function () { return pf.init(); }).then(function () {
         pagefind = pf;
+        pf.preload("案例");  // fetches the WebAssembly and the index's entry while the reader types
       });
     }).finally(function () { html.setAttribute("lang", lang); });
   }
@@ -176,9 +177,9 @@
       if (!vs.length) return { query: q, words: [], results: [] };
       var run = pagefind ? pagefindSearch : shardSearch;
       // a few more than asked for, so that a whole-phrase match below the cut can move up
-      var wanted = Math.max(limit * 2, 20);
+      var wanted = limit + 5;
       return Promise.all(vs.map(function (v) {
-        return Promise.all([run(v.words, "case", wanted), run(v.words, "other", 5)]).then(function (r) {
+        return Promise.all([run(v.words, "case", wanted), run(v.words, "other", 3)]).then(function (r) {
           r[0].concat(r[1]).forEach(function (res) { res.phrase = normalise(res.keys).indexOf(v.text.replace(/\s+/g, "")) >= 0; });
           return r[0].concat(r[1].filter(function (res) { return res.phrase; }));
         });
@@ -314,7 +315,7 @@
         if (mine === asked) { status.textContent = "搜索暂时不可用"; panel.dataset.shown = query; }
       });
     }
-    function later() { clearTimeout(timer); timer = setTimeout(run, 120); }
+    function later() { clearTimeout(timer); timer = setTimeout(run, 60); }
     // typing, pasting and the end of an input method's composition all come as input events
     input.addEventListener("input", function (e) { if (!e.isComposing) later(); });
     input.addEventListener("compositionend", later);

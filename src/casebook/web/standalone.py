@@ -2,7 +2,8 @@
 
 DIR gets docs/ (the hand-written pages and assets plus every generated page and data file) and a
 mkdocs.yml that is the project's own without the casebook plugin, so another generator that reads
-mkdocs.yml can build the same content.
+mkdocs.yml can build the same content. Its search is Material's own: the site's search script
+reads indexes that only the plugin writes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..project import Project, ProjectError
 from ..text import SiteLinks
 from .pages import render_site
 
+SEARCH_SCRIPT = "assets/casebook/search.js"
 MARKER = ".casebook-pages"  # marks a folder this command wrote, so it may write there again
 
 
@@ -55,6 +57,8 @@ def write_standalone(project: Project, target: Path, site: SiteLinks = SiteLinks
     config["plugins"] = [
         p for p in config.get("plugins", []) if not (p == "casebook" or (hasattr(p, "keys") and "casebook" in p))
     ]
+    config["plugins"].insert(0, {"search": {"lang": "zh"}})
+    config["extra_javascript"] = [j for j in config.get("extra_javascript", []) if j != SEARCH_SCRIPT]
     with open(target / "mkdocs.yml", "w", encoding="utf-8") as f:
         yaml.dump(config, f)
     (target / MARKER).write_text("casebook render\n", encoding="utf-8")
