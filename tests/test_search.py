@@ -160,3 +160,19 @@ def test_browser_reads_a_query_as_python_does(build):
         queries,
     )
     assert dict(zip(queries, in_browser)) == {q: query_words(q, dictionary) for q in queries}
+
+
+def test_open_search_results_have_no_serious_accessibility_violations(build):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = build
+    header_search(page, "加装电梯")
+    page.keyboard.press("ArrowDown")  # a result focused, its focus ring shown
+    assert page.evaluate("document.activeElement.classList.contains('cb-result')")
+    results = Axe().run(page)
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
