@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
+from jinja2.ext import Extension
 
 from ..export import codebook_rows, export_files
 from ..pdf.render import EDITIONS, case_pdf, pack_pdf
@@ -45,11 +47,29 @@ INDEX_SCRIPT = "assets/casebook/cases-index.js"
 INDEX_JSON = "assets/casebook/cases.json"
 
 
+# A line that holds one block tag or comment and nothing else: `{% for … %}`, `  {% endif %}`, `{# … #}`.
+_TAG_LINE = re.compile(r"^[ \t]*(\{%(?:[^%\n]|%(?!\}))*%\}|\{#(?:[^#\n]|#(?!\}))*#\})[ \t]*\n", re.M)
+
+
+class TagLines(Extension):
+    """The templates write Markdown line by line, where line breaks are syntax: a list item needs
+    its own line, a list or a table a blank line before it. So a line that holds only a block tag
+    or a comment leaves nothing in the output, not even its line break, and every other line is
+    output as written, with its line break, even when it ends in a tag (`- [标题](…){% endif %}`).
+
+    Jinja's trim_blocks cannot tell the two apart: it removes the line break after every block tag,
+    and list items that end in one ran together into one paragraph. Here the tag line's break is
+    moved into a comment, which outputs nothing and keeps the template's line numbers."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return _TAG_LINE.sub(lambda m: m.group(1) + "{#\n#}", source)
+
+
 @cache
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("casebook", "web/templates"),
-        trim_blocks=True,
+        extensions=[TagLines],
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
     )
