@@ -162,9 +162,100 @@ def test_browse_and_compare_work_with_the_keyboard_alone(page, site_url):
     assert page.locator("table.cb-compare thead th").count() == 3
 
 
+# The pages a reader must reach in one click from every page, and one page of each kind.
+SECTIONS = {
+    "浏览案例": "browse/",
+    "按主题": "themes/",
+    "按机制": "mechanisms/",
+    "按地区": "regions/",
+    "按层级": "levels/",
+    "术语表": "glossary/",
+    "案例对比": "compare/",
+    "讲义下载": "handouts/",
+}
+PAGE_KINDS = ["", "cases/beijing-jiesu-jiban/", "browse/", "themes/", "glossary/"]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def sized_page(browser):
+    """A page at a given viewport size: sized_page(PHONE)."""
+    contexts = []
+
+    def make(viewport):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+def landed_on(page, site_url, path) -> bool:
+    return unquote(urlparse(page.url).path) == urlparse(site_url + path).path
+
+
+@pytest.mark.parametrize("start", PAGE_KINDS, ids=lambda p: p or "home")
+def test_desktop_tabs_reach_every_section_in_one_click(sized_page, site_url, start):
+    page = sized_page(DESKTOP)
+    for label, path in SECTIONS.items():
+        if path == start:
+            continue
+        page.goto(site_url + start)
+        page.mouse.wheel(0, 3000)  # the tabs stay in view when the reader has scrolled down
+        page.wait_for_timeout(100)
+        tab = page.locator(".md-tabs a.md-tabs__link").filter(has_text=re.compile(f"^\\s*{label}\\s*$"))
+        assert tab.count() == 1 and tab.is_visible() and in_view(page, tab), (start, label)
+        tab.click()
+        page.wait_for_load_state()
+        assert landed_on(page, site_url, path), (start, label, page.url)
+
+
+@pytest.mark.parametrize("start", PAGE_KINDS, ids=lambda p: p or "home")
+def test_phone_menu_shows_every_section_and_each_opens_in_one_tap(sized_page, site_url, start):
+    page = sized_page(PHONE)
+    for label, path in SECTIONS.items():
+        if path == start:
+            continue
+        page.goto(site_url + start)
+        menu = page.locator('label.md-header__button[for="__drawer"]')
+        assert menu.is_visible() and in_view(page, menu), start
+        menu.click()
+        link = page.locator(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link").filter(
+            has_text=re.compile(f"^\\s*{label}\\s*$")
+        )
+        link.wait_for(state="visible")
+        page.wait_for_timeout(300)  # the drawer slides in
+        assert link.count() == 1 and in_view(page, link), (start, label)  # visible without scrolling the menu
+        link.click()
+        page.wait_for_load_state()
+        assert landed_on(page, site_url, path), (start, label, page.url)
+
+
 @pytest.mark.parametrize(
     "path",
-    ["", "browse/", "cases/beijing-chaoyang-gongshang-gongzhi/", "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing"],
+    [
+        "",
+        "browse/",
+        "cases/beijing-chaoyang-gongshang-gongzhi/",
+        "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing",
+        "themes/",
+        "glossary/",
+    ],
 )
 def test_no_serious_accessibility_violations(page, site_url, path):
     from axe_playwright_python.sync_playwright import Axe
