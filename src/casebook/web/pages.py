@@ -37,6 +37,7 @@ from ..text import (
     human_date,
     place_chain,
     plain_markdown,
+    reading_text,
     ris,
     strip_citations,
 )
@@ -45,6 +46,7 @@ NO_LINKS = SiteLinks()  # no site_url or repo_url configured: citations without 
 RECENT = 6  # cases in the home page's 最近更新
 INDEX_SCRIPT = "assets/casebook/cases-index.js"
 INDEX_JSON = "assets/casebook/cases.json"
+SECTIONS_SCRIPT = "assets/casebook/cases-sections.js"
 
 
 # A line that holds one block tag or comment and nothing else: `{% for … %}`, `  {% endif %}`, `{# … #}`.
@@ -292,6 +294,19 @@ def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[
     return text, f"window.CASEBOOK_INDEX={text};\n"
 
 
+def render_sections_script(catalog: Catalog) -> str:
+    """The text of every case's sections, for the compare view only (the browse page does not load
+    it): the headings in the schema's order and each case's text without citation marks."""
+    data = {
+        "sections": catalog.rules.sections,
+        "text": {
+            case.id: {key: reading_text(text) for key, text in (case.get("sections") or {}).items()} for case in catalog.published
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"window.CASEBOOK_SECTIONS={text};\n"
+
+
 def render_handouts(catalog: Catalog, packs: dict, pdfs: AbstractSet[str]) -> str:
     rows = []
     for case in catalog.published:
@@ -396,6 +411,7 @@ def shared_pages(
     if contributing:
         files["contribute.md"] = contributing
     files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)
+    files[SECTIONS_SCRIPT] = render_sections_script(catalog)
     return files
 
 
