@@ -152,7 +152,7 @@
           el("p", { className: "cb-result-summary", text: c.summary }),
           el("div", { className: "cb-result-meta" }, [
             el("span", { text: "主题：" + c.themes.join("、") + "　" }),
-            box, el("label", { "for": "cb-pick-" + c.id, text: " 加入对比" })
+            el("span", { className: "cb-pick" }, [box, el("label", { "for": "cb-pick-" + c.id, text: " 加入对比" })])
           ])
         ]));
       });
