@@ -99,9 +99,193 @@ def test_browse_and_compare_work_with_the_keyboard_alone(page, site_url):
     assert page.locator("table.cb-compare thead th").count() == 3
 
 
+# The pages a reader must reach in one click from every page, and one page of each kind.
+SECTIONS = {
+    "浏览案例": "browse/",
+    "按主题": "themes/",
+    "按机制": "mechanisms/",
+    "按地区": "regions/",
+    "按层级": "levels/",
+    "术语表": "glossary/",
+    "案例对比": "compare/",
+    "讲义下载": "handouts/",
+}
+PAGE_KINDS = ["", "cases/beijing-jiesu-jiban/", "browse/", "themes/", "glossary/"]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def sized_page(browser, requests_seen):
+    """A page at a given viewport size: sized_page(PHONE)."""
+    contexts = []
+
+    def make(viewport):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda r: requests_seen.append(r.url))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        bool(box)
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+def landed_on(page, site_url, path) -> bool:
+    return unquote(urlparse(page.url).path) == urlparse(site_url + path).path
+
+
+@pytest.mark.parametrize("start", PAGE_KINDS, ids=lambda p: p or "home")
+def test_desktop_tabs_reach_every_section_in_one_click(sized_page, site_url, start):
+    page = sized_page(DESKTOP)
+    for label, path in SECTIONS.items():
+        if path == start:
+            continue
+        page.goto(site_url + start)
+        page.mouse.wheel(0, 3000)  # the tabs stay in view when the reader has scrolled down
+        page.wait_for_timeout(100)
+        tab = page.locator(".md-tabs a.md-tabs__link").filter(has_text=re.compile(f"^\\s*{label}\\s*$"))
+        assert tab.count() == 1 and tab.is_visible() and in_view(page, tab), (start, label)
+        tab.click()
+        page.wait_for_load_state()
+        assert landed_on(page, site_url, path), (start, label, page.url)
+
+
+@pytest.mark.parametrize("start", PAGE_KINDS, ids=lambda p: p or "home")
+def test_phone_menu_shows_every_section_and_each_opens_in_one_tap(sized_page, site_url, start):
+    page = sized_page(PHONE)
+    for label, path in SECTIONS.items():
+        if path == start:
+            continue
+        page.goto(site_url + start)
+        menu = page.locator('label.md-header__button[for="__drawer"]')
+        assert menu.is_visible() and in_view(page, menu), start
+        menu.click()
+        link = page.locator(".md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link").filter(
+            has_text=re.compile(f"^\\s*{label}\\s*$")
+        )
+        link.wait_for(state="visible")
+        page.wait_for_timeout(300)  # the drawer slides in
+        assert link.count() == 1 and in_view(page, link), (start, label)  # visible without scrolling the menu
+        link.click()
+        page.wait_for_load_state()
+        assert landed_on(page, site_url, path), (start, label, page.url)
+
+
+FOUR = ["beijing-jiesu-jiban", "hunan-huayuan-huzhu-wuxing", "ninghai-micro-power-list", "zhuji-fengqiao-jingyan"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366px", "390px"])
+def test_compare_shows_four_cases_whole_or_scrolls_with_the_labels_in_view(sized_page, site_url, viewport):
+    page = sized_page(viewport)
+    page.goto(site_url + "compare/?ids=" + ",".join(FOUR))
+    table = page.locator("table.cb-compare")
+    table.wait_for()
+    wrap = page.locator(".cb-compare-wrap")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # the page never scrolls sideways
+    box = wrap.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    widths = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    if viewport == DESKTOP:
+        assert widths[0] <= widths[1]  # at 1366 px the four cases fit
+    else:
+        assert widths[0] > widths[1]  # on a phone the table scrolls inside its box
+    headers = table.locator("thead th")
+    assert headers.count() == 1 + len(FOUR)
+    for i in range(1, headers.count()):
+        headers.nth(i).evaluate("th => th.scrollIntoView({inline: 'end', block: 'nearest'})")
+        frame, column = wrap.bounding_box(), headers.nth(i).bounding_box()
+        assert column["x"] + column["width"] <= frame["x"] + frame["width"] + 1, i  # its right edge is in view
+        for label in (headers.first, table.locator("tbody th").first):  # the labels stay at the left edge
+            held = label.bounding_box()
+            assert abs(held["x"] - frame["x"]) <= 1, i
+            assert column["x"] >= held["x"] + held["width"] - 1, i  # and the column is whole beside them
+
+
+def test_compare_has_a_row_for_every_section_of_a_case(page, site_url):
+    from casebook.text import reading_text
+
+    page.goto(site_url + "compare/?ids=" + ",".join(FOUR))
+    table = page.locator("table.cb-compare")
+    table.wait_for()
+    rows = table.locator("tbody th").all_inner_texts()
+    titles = [title for _, title in RULES.sections]
+    start = rows.index("内容提要") + 1
+    assert rows[start : start + len(titles)] == titles  # in the schema's order, after the summary as on a case page
+    for key, title in RULES.sections:
+        cells = table.locator("tbody tr").filter(has=page.locator("th", has_text=re.compile(f"^{title}$"))).locator("td")
+        for case_id, cell in zip(FOUR, cells.all()):
+            text = CATALOG.cases[case_id].get("sections", {}).get(key)
+            shown = cell.inner_text()
+            if text:
+                assert reading_text(text)[:40] in shown.replace("\n", ""), (case_id, key)
+                assert "[^" not in shown and "**" not in shown
+            else:
+                assert shown == "—"
+
+
+def test_the_message_for_readers_without_javascript_shows_only_to_them(browser, site_url):
+    for scripts in (True, False):
+        context = browser.new_context(java_script_enabled=scripts, locale="zh-CN")
+        page = context.new_page()
+        for path in ("browse/", "compare/?ids=" + ",".join(FOUR)):
+            page.goto(site_url + path)
+            if scripts:
+                page.wait_for_selector(".cb-results li, table.cb-compare")
+            assert ("需要 JavaScript" in page.locator("article").inner_text()) is not scripts, (path, scripts)
+        context.close()
+
+
+def test_compare_boxes_keep_the_focus_show_it_and_have_their_own_names(page, site_url):
+    page.goto(site_url + "browse/")
+    page.wait_for_selector(".cb-results li")
+    boxes = page.locator(".cb-results input[type=checkbox]")
+    names = boxes.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert len(set(names)) == len(names) == len(CATALOG.published)
+    first = CATALOG.cases["beijing-jiesu-jiban"]["title"]
+    box = page.get_by_role("checkbox", name=f"加入对比：{first}", exact=True)
+    assert box.count() == 1
+    box.focus()
+    box.evaluate("b => { b.dataset.same = 'yes'; }")  # the same element afterwards: the list was not redrawn
+    page.keyboard.press("Space")
+    assert box.is_checked()
+    assert page.evaluate("document.activeElement.id") == "cb-pick-beijing-jiesu-jiban"
+    assert box.get_attribute("data-same") == "yes"
+    ring = box.evaluate("b => { const s = getComputedStyle(b); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] != "none" and ring[1] > 0
+    other = page.locator("#cb-pick-ninghai-micro-power-list")
+    other.click()
+    assert other.is_checked() and page.evaluate("document.activeElement.id") == "cb-pick-ninghai-micro-power-list"
+    assert other.evaluate("b => getComputedStyle(b).outlineStyle") != "none"
+    page.keyboard.press("Space")  # and off again, still in place
+    assert not other.is_checked() and page.evaluate("document.activeElement.id") == "cb-pick-ninghai-micro-power-list"
+    assert "compare=beijing-jiesu-jiban" in unquote(page.url)
+    assert page.get_by_role("button", name="对比所选（1）").is_disabled()
+
+
 @pytest.mark.parametrize(
     "path",
-    ["", "browse/", "cases/beijing-chaoyang-gongshang-gongzhi/", "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing"],
+    [
+        "",
+        "browse/",
+        "cases/beijing-chaoyang-gongshang-gongzhi/",
+        "compare/?ids=beijing-jiesu-jiban,hunan-huayuan-huzhu-wuxing",
+        "themes/",
+        "glossary/",
+    ],
 )
 def test_no_serious_accessibility_violations(page, site_url, path):
     from axe_playwright_python.sync_playwright import Axe
@@ -125,6 +309,9 @@ def test_offline_build_works_from_disk_with_search(page, offline_site):
     page.goto((offline_site / "browse.html").as_uri())
     page.wait_for_selector(".cb-results li")
     assert page.locator(".cb-results li").count() == len(CATALOG.published)
+    page.goto((offline_site / "compare.html").as_uri() + "?ids=beijing-jiesu-jiban,ninghai-micro-power-list")
+    page.wait_for_selector("table.cb-compare")
+    assert "经验启示" in page.locator("table.cb-compare tbody").inner_text()  # the sections' text loads from disk too
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,22 @@ import sys
 
 import yaml
 
+from casebook.text import reading_text
+from casebook.web.pages import _env
+
 from .paths import CASES_DIR, PROJECT_ROOT
+
+
+def test_reading_text_drops_citations_and_bold_and_keeps_paragraphs_and_list_items():
+    text = "**起点**说法不一[^s3h]。\n2014年另说[^w5]。\n\n1. **一** 甲\n2. 乙\n- 丙"
+    assert reading_text(text) == "起点说法不一。 2014年另说。\n\n1. 一 甲\n2. 乙\n- 丙"
+
+
+def test_a_tag_line_leaves_no_line_and_a_text_line_keeps_its_break():
+    template = _env().from_string(
+        "共 {{ xs | length }} 项：\n\n{% for x in xs %}\n  {# one item a line #}\n- {{ x }}{% if x == 'b' %}（乙）{% endif %}\n{% endfor %}\n\n## 下一节\n"
+    )
+    assert template.render(xs=["a", "b", "c"]) == "共 3 项：\n\n- a\n- b（乙）\n- c\n\n## 下一节\n"
 
 
 def test_rendered_pages_build_with_plain_mkdocs(tmp_path):

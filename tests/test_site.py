@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 
 from casebook.records.catalog import load_catalog
+from casebook.text import anchor as slug
 
 from .paths import CASES_DIR, RULES
 from .site_support import build_site, config_with_cases
@@ -115,8 +117,9 @@ def test_no_page_refers_to_another_host(built_site):
 
 def test_navigation_does_not_list_cases(built_site):
     html = read(built_site[0], CHAOYANG)
-    nav = html[html.index('<nav class="md-nav md-nav--primary"') : html.index("</nav>", html.index("md-nav--primary"))]
-    assert "湖南省花垣县" not in nav and "六榕街道" not in nav
+    for start in ('<nav class="md-nav md-nav--primary', '<nav class="md-tabs"'):  # the side (or phone) menu and the tabs
+        nav = html[html.index(start) : html.index("</nav>", html.index(start))]
+        assert "湖南省花垣县" not in nav and "六榕街道" not in nav, start
 
 
 def test_search_indexes_hold_the_pages_text_not_their_metadata_card(built_site, offline_site):
@@ -145,3 +148,98 @@ def test_invalid_record_stops_the_build_with_the_validators_message(tmp_path):
     assert result.returncode != 0
     assert "ninghai-micro-power-list.yaml:" in result.stderr and "level" in result.stderr
     assert "不是词表《层级》中的术语" in result.stderr
+
+
+# --- lists: every Markdown list, in a record or in a template, reaches the page as <ul>/<ol> ------
+
+# A list marker at the start of a line (a list left as text), or a marker run into the text before it
+# (items that lost their line breaks: "…（朝阳区）- 北京市…", "…诉求。2. 派单"), but not a date or
+# a year before a full stop ("2018-01-17. https://…", "民生周刊, 2019. http://…").
+LIST_AS_TEXT = re.compile(r"(?:^|\n)[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S|\S- \S|(?<=[^\s\d.\-/:])\d{1,2}\. \S")
+BLOCKS = {"p", "li", "td", "th", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div", "summary"}
+MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d+\.)[ \t]+\S", re.M)
+
+
+class _BlockText(HTMLParser):
+    """The text of every block element of a page's article, each without the text of blocks inside it."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[tuple[str, list[str]]] = []
+        self.blocks: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCKS:
+            self.open.append((tag, []))
+
+    def handle_endtag(self, tag):
+        if tag in BLOCKS and self.open and self.open[-1][0] == tag:
+            name, parts = self.open.pop()
+            self.blocks.append((name, "".join(parts)))
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][1].append(data)
+
+
+def article(html: str) -> str:
+    start = html.index("<article")
+    return html[start : html.index("</article>", start)]
+
+
+def section(html: str, heading: str) -> str:
+    """The HTML of one h2 section of a page: from its heading to the next h2."""
+    start = html.index(f'<h2 id="{slug(heading)}"')
+    end = html.find("<h2", start + 1)
+    return html[start : end if end > 0 else len(html)]
+
+
+def test_no_page_shows_a_markdown_list_as_text(built_site):
+    site = built_site[0]
+    found = []
+    for path in sorted(site.rglob("*.html")):
+        html = path.read_text(encoding="utf-8")
+        if "<article" not in html:
+            continue
+        parser = _BlockText()
+        parser.feed(article(html))
+        for tag, text in parser.blocks:
+            if LIST_AS_TEXT.search(text):
+                found.append((str(path.relative_to(site)), tag, text[:80]))
+    assert found == []
+
+
+def test_case_lists_have_one_item_per_entry(built_site):
+    """Steps, teaching objectives and questions, gaps, and the lists written in a record's sections."""
+    catalog = load_catalog([CASES_DIR], RULES)[0]
+    checked = 0
+    for case in catalog.published:
+        html = article(read(built_site[0], f"cases/{case.id}/index.html"))
+        if case.get("process"):
+            steps = section(html, "实施步骤")
+            assert steps.count("<ol>") == 1 and steps.count("<li>") == len(case["process"]), case.id
+            checked += 1
+        teaching = case.get("teaching") or {}
+        if teaching.get("objectives") or teaching.get("questions"):
+            items = len(teaching.get("objectives", [])) + len(teaching.get("questions", []))
+            assert section(html, "教学使用").count("<li>") == items, case.id
+        if case.get("gaps"):
+            gaps = html[html.index('class="admonition note"') : html.index(f'<h2 id="{slug("内容提要")}"')]
+            assert gaps.count("<li>") == len(case["gaps"]), case.id
+        for key, heading in RULES.sections:
+            text = (case.get("sections") or {}).get(key)
+            if text:
+                assert section(html, heading).count("<li>") == len(MARKER.findall(text)), (case.id, heading)
+    assert checked > 10
+
+
+def test_index_pages_list_every_case_as_an_item(built_site):
+    catalog = load_catalog([CASES_DIR], RULES)[0]
+    pages = [facet for facet in RULES.facets if facet.page]
+    assert {f.page for f in pages} >= {"themes", "mechanisms", "regions", "levels"}
+    for facet in pages:
+        html = article(read(built_site[0], f"{facet.page}/index.html"))
+        for name, ids in catalog.index(facet.name).items():
+            items = section(html, str(name))
+            assert items.count("<li>") == len(ids), (facet.page, name)
+            assert ("<ul>" in items) == bool(ids), (facet.page, name)

@@ -138,6 +138,17 @@ def strip_citations(text: str) -> str:
     return join_cjk_lines(CITATION.sub("", text))
 
 
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# a line break inside a paragraph (not before a blank line or a list item): a space, as on the page
+_SOFT_LINE_BREAK = re.compile(r"(?<!\n)\n(?![ \t]*(?:\n|[-*+][ \t]|\d+\.[ \t]))")
+
+
+def reading_text(text: str) -> str:
+    """A section's Markdown as a reader sees it where it is shown as text (the compare view): no
+    citation marks, no bold markers; paragraphs and list items keep their line breaks."""
+    return _SOFT_LINE_BREAK.sub(" ", _STRONG.sub(r"\2", strip_citations(text)))
+
+
 class GlossaryMarker:
     """Links the first occurrence of each glossary term on a page to its definition.
 

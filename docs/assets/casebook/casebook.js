@@ -1,5 +1,7 @@
 /* 基层治理案例库: browse (facets, sort, shareable URL) and compare views.
-   Data comes from cases-index.js (a script, so it also loads from file://, where fetch cannot). */
+   Data comes from cases-index.js, and for the compare view also the sections' text from
+   cases-sections.js (scripts, so they also load from file://, where fetch cannot).
+   Record text is only ever set as textContent or as an attribute value, never parsed as HTML. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -16,11 +18,11 @@
     return node;
   }
 
-  function loadIndex(done) {
-    if (window.CASEBOOK_INDEX) return done(window.CASEBOOK_INDEX);
+  function loadData(file, name, done) {
+    if (window[name]) return done(window[name]);
     var s = document.createElement("script");
-    s.src = ROOT + "assets/casebook/cases-index.js";
-    s.onload = function () { done(window.CASEBOOK_INDEX); };
+    s.src = ROOT + "assets/casebook/" + file;
+    s.onload = function () { done(window[name] || null); };
     s.onerror = function () { done(null); };
     document.head.appendChild(s);
   }
@@ -98,6 +100,16 @@
     if (!controls.sort.value) controls.sort.value = "title";
     var chosen = (p.get("compare") || "").split(",").filter(Boolean);
 
+    function saveState() {
+      var state = new URLSearchParams();
+      Object.keys(controls).forEach(function (k) {
+        var v = controls[k].value.trim();
+        if (v && !(k === "sort" && v === "title")) state.set(k, v);
+      });
+      if (chosen.length) state.set("compare", chosen.join(","));
+      setParams(state);
+    }
+
     function updateCompare() {
       compareBtn.textContent = "对比所选（" + chosen.length + "）";
       if (chosen.length >= 2) compareBtn.removeAttribute("disabled"); else compareBtn.setAttribute("disabled", "disabled");
@@ -107,13 +119,7 @@
     });
 
     function render() {
-      var state = new URLSearchParams();
-      Object.keys(controls).forEach(function (k) {
-        var v = controls[k].value.trim();
-        if (v && !(k === "sort" && v === "title")) state.set(k, v);
-      });
-      if (chosen.length) state.set("compare", chosen.join(","));
-      setParams(state);
+      saveState();
       var text = controls.q.value.trim();
       var shown = cases.filter(function (c) {
         for (var i = 0; i < FACETS.length; i++) {
@@ -128,7 +134,9 @@
       status.textContent = "共 " + cases.length + " 个案例，显示 " + shown.length + " 个";
       list.textContent = "";
       shown.forEach(function (c) {
-        var box = el("input", { type: "checkbox", id: "cb-pick-" + c.id, value: c.id });
+        // Its own name for each box ("加入对比：<title>"); the list is not redrawn when it is
+        // ticked, so the box keeps the keyboard focus.
+        var box = el("input", { type: "checkbox", id: "cb-pick-" + c.id, value: c.id, "aria-label": "加入对比：" + c.title });
         box.checked = chosen.indexOf(c.id) >= 0;
         box.addEventListener("change", function () {
           if (box.checked) {
@@ -136,7 +144,7 @@
             chosen.push(c.id);
           } else chosen.splice(chosen.indexOf(c.id), 1);
           updateCompare();
-          render();
+          saveState();
         });
         list.appendChild(el("li", { "data-id": c.id }, [
           el("a", { className: "cb-result-title", href: ROOT + c.url, text: c.title }),
@@ -144,7 +152,7 @@
           el("p", { className: "cb-result-summary", text: c.summary }),
           el("div", { className: "cb-result-meta" }, [
             el("span", { text: "主题：" + c.themes.join("、") + "　" }),
-            box, el("label", { "for": "cb-pick-" + c.id, text: " 加入对比" })
+            el("span", { className: "cb-pick" }, [box, el("label", { "for": "cb-pick-" + c.id, text: " 加入对比" })])
           ])
         ]));
       });
@@ -161,13 +169,16 @@
   }
 
   /* --------------------------------------------------------------- compare */
-  var ROWS = [
+  // The rows in the order of a case page: its card, the summary, the sections (their keys and
+  // headings from the schema, in cases-sections.js), then the lists.
+  var CARD = [
     ["地点", "place"], ["时间", "period"], ["层级", "level"], ["城乡类型", "setting"],
-    ["主题", "themes"], ["机制", "mechanisms"], ["完整度", "completeness"], ["内容提要", "summary"],
-    ["参与主体", "actors"], ["实施步骤", "process"], ["成效数据", "outcomes"], ["参考文献", "references"]
+    ["主题", "themes"], ["机制", "mechanisms"], ["完整度", "completeness"], ["内容提要", "summary"]
   ];
+  var LISTS = [["成效数据", "outcomes"], ["实施步骤", "process"], ["参与主体", "actors"], ["参考文献", "references"]];
 
-  function compare(root, index) {
+  function compare(root, index, texts) {
+    var ROWS = CARD.concat(texts.sections.map(function (s) { return [s[1], s[0], true]; }), LISTS);
     var byId = {};
     index.cases.forEach(function (c) { byId[c.id] = c; });
     var ids = (params().get("ids") || "").split(",").filter(function (id) { return byId[id]; }).slice(0, 4);
@@ -190,7 +201,11 @@
     root.appendChild(status);
     root.appendChild(wrap);
 
-    function cell(c, key) {
+    function cell(c, key, section) {
+      if (section) {
+        var t = (texts.text[c.id] || {})[key];
+        return el("td", { className: "cb-text", text: t || "—" });
+      }
       var v = c[key];
       if (key === "completeness") return el("td", { text: index.labels.completeness[v] });
       if (key === "references") return el("td", { text: v + " 条" });
@@ -217,23 +232,28 @@
         return el("th", { scope: "col" }, [el("a", { href: ROOT + c.url, text: c.title })]);
       })));
       var body = el("tbody", {}, ROWS.map(function (row) {
-        return el("tr", {}, [el("th", { scope: "row", text: row[0] })].concat(cases.map(function (c) { return cell(c, row[1]); })));
+        return el("tr", {}, [el("th", { scope: "row", text: row[0] })].concat(cases.map(function (c) { return cell(c, row[1], row[2]); })));
       }));
-      wrap.appendChild(el("table", { className: "cb-compare" }, [el("caption", { className: "cb-visually-hidden", text: "案例对比" }), el("thead", {}, [head]), body]));
+      var cols = el("colgroup", {}, [el("col", { className: "cb-label" })].concat(cases.map(function () { return el("col", {}); })));
+      var table = el("table", { className: "cb-compare" }, [el("caption", { className: "cb-visually-hidden", text: "案例对比" }), cols, el("thead", {}, [head]), body]);
+      table.style.setProperty("--cb-cases", String(cases.length));  // equal columns, each at least 11rem
+      wrap.appendChild(table);
     }
     render();
   }
 
   function start() {
-    // Material's search dialog has no accessible name of its own.
-    var dialog = document.querySelector(".md-search[role=dialog]");
-    if (dialog && !dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "搜索");
     var b = document.getElementById("cb-browse"), c = document.getElementById("cb-compare");
     if (!b && !c) return;
-    loadIndex(function (index) {
-      var target = b || c;
+    var target = b || c;
+    target.textContent = "";  // the message for readers without JavaScript
+    loadData("cases-index.js", "CASEBOOK_INDEX", function (index) {
       if (!index) { target.appendChild(el("p", { text: "案例数据加载失败。" })); return; }
-      (b ? browse : compare)(target, index);
+      if (b) return browse(b, index);
+      loadData("cases-sections.js", "CASEBOOK_SECTIONS", function (texts) {
+        if (!texts) { target.appendChild(el("p", { text: "案例正文加载失败。" })); return; }
+        compare(c, index, texts);
+      });
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
+from jinja2.ext import Extension
 
 from ..export import codebook_rows, export_files
 from ..pdf.render import EDITIONS, case_pdf, pack_pdf
@@ -35,6 +37,7 @@ from ..text import (
     human_date,
     place_chain,
     plain_markdown,
+    reading_text,
     ris,
     strip_citations,
 )
@@ -43,13 +46,32 @@ NO_LINKS = SiteLinks()  # no site_url or repo_url configured: citations without 
 RECENT = 6  # cases in the home page's 最近更新
 INDEX_SCRIPT = "assets/casebook/cases-index.js"
 INDEX_JSON = "assets/casebook/cases.json"
+SECTIONS_SCRIPT = "assets/casebook/cases-sections.js"
+
+
+# A line that holds one block tag or comment and nothing else: `{% for … %}`, `  {% endif %}`, `{# … #}`.
+_TAG_LINE = re.compile(r"^[ \t]*(\{%(?:[^%\n]|%(?!\}))*%\}|\{#(?:[^#\n]|#(?!\}))*#\})[ \t]*\n", re.M)
+
+
+class TagLines(Extension):
+    """The templates write Markdown line by line, where line breaks are syntax: a list item needs
+    its own line, a list or a table a blank line before it. So a line that holds only a block tag
+    or a comment leaves nothing in the output, not even its line break, and every other line is
+    output as written, with its line break, even when it ends in a tag (`- [标题](…){% endif %}`).
+
+    Jinja's trim_blocks cannot tell the two apart: it removes the line break after every block tag,
+    and list items that end in one ran together into one paragraph. Here the tag line's break is
+    moved into a comment, which outputs nothing and keeps the template's line numbers."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return _TAG_LINE.sub(lambda m: m.group(1) + "{#\n#}", source)
 
 
 @cache
 def _env() -> Environment:
     env = Environment(
         loader=PackageLoader("casebook", "web/templates"),
-        trim_blocks=True,
+        extensions=[TagLines],
         keep_trailing_newline=True,
         autoescape=False,  # the output is Markdown; case text is escaped by md()/cell()
     )
@@ -266,6 +288,19 @@ def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[
     return text, f"window.CASEBOOK_INDEX={text};\n"
 
 
+def render_sections_script(catalog: Catalog) -> str:
+    """The text of every case's sections, for the compare view only (the browse page does not load
+    it): the headings in the schema's order and each case's text without citation marks."""
+    data = {
+        "sections": catalog.rules.sections,
+        "text": {
+            case.id: {key: reading_text(text) for key, text in (case.get("sections") or {}).items()} for case in catalog.published
+        },
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return f"window.CASEBOOK_SECTIONS={text};\n"
+
+
 def render_handouts(catalog: Catalog, packs: dict, pdfs: AbstractSet[str]) -> str:
     rows = []
     for case in catalog.published:
@@ -370,6 +405,7 @@ def shared_pages(
     if contributing:
         files["contribute.md"] = contributing
     files[INDEX_JSON], files[INDEX_SCRIPT] = render_index_script(catalog, directory_urls)
+    files[SECTIONS_SCRIPT] = render_sections_script(catalog)
     return files
 
 
