@@ -343,4 +343,9 @@
     });
   }
   headerSearch();
+  // Load the index's first pieces once the page is idle, so that a reader's first query does not wait
+  // for them (the browser caches them for the next pages).
+  window.addEventListener("load", function () {
+    (window.requestIdleCallback || function (f) { setTimeout(f, 500); })(function () { start(); }, { timeout: 3000 });
+  });
 })();
