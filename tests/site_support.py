@@ -105,3 +105,14 @@ def case_ids(hrefs: list[str]) -> list[str]:
             if case_id not in ids:
                 ids.append(case_id)
     return ids
+
+
+def serious_accessibility_violations(page) -> list:
+    """What axe finds on the page as it is now, serious or critical only."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
