@@ -12,7 +12,7 @@
   var script = document.currentScript;
   var ROOT = script ? script.src.replace(/assets\/casebook\/search\.js(\?.*)?$/, "") : "";
   var BASE = ROOT + "assets/search/";
-  var LEVEL_WORD = { case: "", glossary: "术语", page: "页面" };
+  var KIND_LABEL = { case: "", glossary: "术语", page: "页面" };
 
   /* ------------------------------------------------------------ loading */
   var waiting = {};
@@ -248,7 +248,7 @@
     title.className = "cb-result__title";
     title.textContent = r.title;
     a.appendChild(title);
-    var meta = [LEVEL_WORD[r.kind], r.place, r.level].filter(Boolean).join(" · ");
+    var meta = [KIND_LABEL[r.kind], r.place, r.level].filter(Boolean).join(" · ");
     if (meta) {
       var m = document.createElement("span");
       m.className = "cb-result__meta";
