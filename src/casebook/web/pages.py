@@ -241,8 +241,23 @@ def render_home(catalog: Catalog) -> str:
     )
 
 
+def facet_index(catalog: Catalog) -> list[dict]:
+    """The facets the schema declares (x-facet), as the browse page offers them: each value that a
+    shown case has, in the order of the field's terms (its vocabulary or enum), else sorted, with
+    the word a reader sees for it where the schema gives one (x-labels)."""
+    facets = []
+    for facet in catalog.rules.facets:
+        values = list(catalog.index(facet.name))
+        terms = catalog.rules.field(facet.path).terms
+        if terms:
+            values.sort(key=lambda v: terms.index(v) if v in terms else len(terms))
+        facets.append({"name": facet.name, "label": facet.label, "values": values, "labels": facet.labels, "year": facet.year})
+    return facets
+
+
 def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
-    """One row per published case: what the browse and compare pages filter, sort and show."""
+    """One row per published case: what the browse and compare pages filter, sort and show, with
+    its values of each facet (by facet name)."""
     rows = []
     for case in catalog.published:
         loc, period = case["location"], case.get("period") or {}
@@ -253,6 +268,7 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
                 "url": f"cases/{case.id}/" if directory_urls else f"cases/{case.id}.html",
                 "summary": strip_citations(case["summary"]),
                 "province": loc["province"],
+                "facets": {facet.name: facet.values(case.data) for facet in catalog.rules.facets},
                 "place": " › ".join(place_chain(loc)),
                 "level": case["level"],
                 "setting": case["setting"],
@@ -281,6 +297,7 @@ def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[
     data = {
         "cases": case_index(catalog, directory_urls),
         "order": {name: vocab[name].names for name in ("themes", "mechanisms", "levels")},
+        "facets": facet_index(catalog),
         "labels": {"completeness": catalog.rules.labels("completeness")},
         "pages": {name: f"{name}/" if directory_urls else f"{name}.html" for name in ("browse", "compare")},
     }
