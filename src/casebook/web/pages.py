@@ -267,7 +267,6 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
                 "title": case["title"],
                 "url": f"cases/{case.id}/" if directory_urls else f"cases/{case.id}.html",
                 "summary": strip_citations(case["summary"]),
-                "province": loc["province"],
                 "facets": {facet.name: facet.values(case.data) for facet in catalog.rules.facets},
                 "place": " › ".join(place_chain(loc)),
                 "level": case["level"],
@@ -293,10 +292,8 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
 
 def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[str, str]:
     """The browse data as JSON (for download) and as a script (works from file://, where fetch does not)."""
-    vocab = catalog.rules.vocabularies
     data = {
         "cases": case_index(catalog, directory_urls),
-        "order": {name: vocab[name].names for name in ("themes", "mechanisms", "levels")},
         "facets": facet_index(catalog),
         "labels": {"completeness": catalog.rules.labels("completeness")},
         "pages": {name: f"{name}/" if directory_urls else f"{name}.html" for name in ("browse", "compare")},
@@ -413,7 +410,9 @@ def shared_pages(
         "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
         "glossary.md": render_glossary(glossary),
-        "browse.md": _env().get_template("browse.md.j2").render(total=len(catalog.published)),
+        "browse.md": _env()
+        .get_template("browse.md.j2")
+        .render(total=len(catalog.published), facets=[f.label for f in catalog.rules.facets]),
         "compare.md": _env().get_template("compare.md.j2").render(),
     }
     for facet in catalog.rules.facets:
