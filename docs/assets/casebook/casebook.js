@@ -210,12 +210,12 @@
       clearTimeout(timer);
       if (!query.trim()) { matches = null; matchedQuery = ""; failed = false; update(); return; }
       status.textContent = "正在搜索…";
-      var found = window.casebookSearch ? window.casebookSearch.search(query, 1000) : Promise.reject(new Error("no search"));
-      found.then(function (result) {
+      var found = window.casebookSearch ? window.casebookSearch.caseUrls(query) : Promise.reject(new Error("no search"));
+      found.then(function (urls) {
         if (mine !== asked) return;  // a later keyword is on its way
         matches = Object.create(null);
-        result.results.forEach(function (r, i) {
-          var id = r.kind === "case" ? caseIdOf(r.url) : null;
+        urls.forEach(function (url, i) {
+          var id = caseIdOf(url);
           if (id && matches[id] === undefined) matches[id] = i;
         });
         matchedQuery = query;
