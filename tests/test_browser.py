@@ -42,7 +42,7 @@ def test_facet_filter_narrows_the_list_and_the_url_restores_it(page, site_url):
     page.goto(site_url + "browse/")
     page.wait_for_selector(".cb-results li")
     total = page.locator(".cb-results li").count()
-    page.select_option("#cb-f-theme", "乡村治理")
+    page.locator('fieldset[data-facet="theme"] input[value="乡村治理"]').check()
     shown = page.locator(".cb-results li")
     assert 0 < shown.count() < total
     ids = sorted(shown.evaluate_all("els => els.map(e => e.dataset.id)"))
@@ -53,7 +53,9 @@ def test_facet_filter_narrows_the_list_and_the_url_restores_it(page, site_url):
     fresh = page.context.new_page()
     fresh.goto(url)
     fresh.wait_for_selector(".cb-results li")
-    assert fresh.input_value("#cb-f-theme") == "乡村治理"
+    assert fresh.locator('fieldset[data-facet="theme"] input:checked').evaluate_all("els => els.map(e => e.value)") == [
+        "乡村治理"
+    ]
     shown_ids = fresh.locator(".cb-results li").evaluate_all("els => els.map(e => e.dataset.id)")
     years = [CATALOG.cases[i].start_year or 9999 for i in shown_ids]
     assert sorted(shown_ids) == ids and years == sorted(years)  # oldest first, undated last
@@ -80,15 +82,14 @@ def test_compare_view_shows_two_chosen_cases(page, site_url):
 def test_browse_and_compare_work_with_the_keyboard_alone(page, site_url):
     page.goto(site_url + "browse/")
     page.wait_for_selector(".cb-results li")
-    page.focus("#cb-f-level")
-    for _ in range(3):  # 全部 → first level → second → third, by arrow keys
-        page.keyboard.press("ArrowDown")
-    level = page.input_value("#cb-f-level")
-    assert level
+    levels = page.locator('fieldset[data-facet="level"] input[type=checkbox]')
+    levels.nth(2).focus()  # the third level, ticked and unticked with the space bar
+    page.keyboard.press("Space")
+    level = levels.nth(2).get_attribute("value")
+    assert level and levels.nth(2).is_checked()
     assert all(level in t for t in page.locator(".cb-result-meta:first-of-type").all_inner_texts())
-    page.keyboard.press("Home")
-    page.focus("#cb-f-level")
-    page.select_option("#cb-f-level", "")  # back to all
+    page.keyboard.press("Space")  # back to all
+    assert page.locator(".cb-results li").count() == len(CATALOG.published)
     for case_id in ["beijing-jiesu-jiban", "ninghai-micro-power-list"]:
         page.focus(f"#cb-pick-{case_id}")
         page.keyboard.press("Space")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 
 import yaml
 
+from casebook.records.catalog import load_catalog
 from casebook.text import reading_text
-from casebook.web.pages import _env
+from casebook.web.pages import _env, render_index_script
 
-from .paths import CASES_DIR, PROJECT_ROOT
+from .paths import CASES_DIR, PROJECT_ROOT, RULES
 
 
 def test_reading_text_drops_citations_and_bold_and_keeps_paragraphs_and_list_items():
@@ -24,6 +26,22 @@ def test_a_tag_line_leaves_no_line_and_a_text_line_keeps_its_break():
         "共 {{ xs | length }} 项：\n\n{% for x in xs %}\n  {# one item a line #}\n- {{ x }}{% if x == 'b' %}（乙）{% endif %}\n{% endfor %}\n\n## 下一节\n"
     )
     assert template.render(xs=["a", "b", "c"]) == "共 3 项：\n\n- a\n- b（乙）\n- c\n\n## 下一节\n"
+
+
+def test_browse_data_holds_the_schemas_facets_and_each_cases_values():
+    catalog = load_catalog([CASES_DIR], RULES)[0]
+    data = json.loads(render_index_script(catalog)[0])
+    facets = {f["name"]: f for f in data["facets"]}
+    assert list(facets) == [f.name for f in RULES.facets] and facets["theme"]["label"] == "主题"
+    themes = [t for t in RULES.vocabularies["themes"].names if t in catalog.index("theme")]
+    assert facets["theme"]["values"] == themes  # the vocabulary's order, values no shown case has left out
+    assert facets["completeness"]["values"] == ["stub", "partial", "complete"]  # the enum's order
+    assert facets["completeness"]["labels"]["stub"] == "资料待补充"
+    assert facets["province"]["values"] == sorted(catalog.index("province"))
+    assert facets["year"]["year"] and facets["year"]["values"] == sorted(catalog.index("year"))
+    assert len(data["cases"]) == len(catalog.published)
+    for row in data["cases"]:
+        assert row["facets"] == {f.name: f.values(catalog.cases[row["id"]].data) for f in RULES.facets}
 
 
 def test_rendered_pages_build_with_plain_mkdocs(tmp_path):

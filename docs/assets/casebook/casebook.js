@@ -1,4 +1,4 @@
-/* 基层治理案例库: browse (facets, sort, shareable URL) and compare views.
+/* 基层治理案例库: browse (the schema's facets with live counts, the header's search as keyword, sort, shareable URL) and compare views.
    Data comes from cases-index.js, and for the compare view also the sections' text from
    cases-sections.js (scripts, so they also load from file://, where fetch cannot).
    Record text is only ever set as textContent or as an attribute value, never parsed as HTML. */
@@ -32,59 +32,80 @@
     var q = p.toString();
     window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : "") + window.location.hash);
   }
-  function byOrder(order) {
-    return function (a, b) {
-      var ia = order ? order.indexOf(a) : -1, ib = order ? order.indexOf(b) : -1;
-      if (ia !== ib) return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
-      return a.localeCompare(b, "zh-Hans-CN");
-    };
-  }
   function uniq(list) { return list.filter(function (v, i) { return v != null && list.indexOf(v) === i; }); }
+  function own(obj, key) { return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined; }
 
   /* ---------------------------------------------------------------- browse */
-  var FACETS = [
-    { key: "theme", label: "主题", values: function (c) { return c.themes; }, order: "themes" },
-    { key: "mechanism", label: "机制", values: function (c) { return c.mechanisms; }, order: "mechanisms" },
-    { key: "province", label: "省级地区", values: function (c) { return [c.province]; } },
-    { key: "level", label: "层级", values: function (c) { return [c.level]; }, order: "levels" }
-  ];
+  // The facets are the schema's (x-facet), each with its values and each case's values in
+  // cases-index.js. A facet is a set of checkboxes: values ticked in one facet are joined with OR,
+  // the facets with AND; a year facet is a from/to range. Each value's count is the number of cases
+  // that would be shown with it, given the other facets, the years and the keyword.
+  var LONG = 20, FEW = 10;  // a list longer than LONG shows its first FEW values and keeps the rest behind 更多
   var SORTS = {
+    relevance: { label: "按相关度（关键词）" },
     title: { label: "按标题", fn: function (a, b) { return a.title.localeCompare(b.title, "zh-Hans-CN"); } },
     "year-desc": { label: "开始时间（新→旧）", fn: function (a, b) { return (b.year || 0) - (a.year || 0) || a.title.localeCompare(b.title, "zh-Hans-CN"); } },
     "year-asc": { label: "开始时间（旧→新）", fn: function (a, b) { return (a.year || 9999) - (b.year || 9999) || a.title.localeCompare(b.title, "zh-Hans-CN"); } },
     updated: { label: "最近更新", fn: function (a, b) { return b.updated.localeCompare(a.updated) || a.title.localeCompare(b.title, "zh-Hans-CN"); } }
   };
 
+  // a search result's page ("cases/x/" served, "cases/x.html" offline) → the case's id
+  function caseIdOf(url) {
+    var m = /(?:^|\/)cases\/([^\/?#]+?)(?:\.html)?(?:\/(?:index\.html)?)?(?:[?#].*)?$/.exec(url || "");
+    return m ? m[1] : null;
+  }
+
   function browse(root, index) {
     var cases = index.cases;
+    var facets = index.facets.filter(function (f) { return !f.year; });
+    var years = index.facets.filter(function (f) { return f.year; })[0];
+    var p = params();
     var controls = {};
     var filters = el("div", { className: "cb-filters", role: "search", "aria-label": "筛选案例" });
-    FACETS.forEach(function (f) {
-      var values = uniq([].concat.apply([], cases.map(f.values))).sort(byOrder(index.order[f.order]));
-      var id = "cb-f-" + f.key;
-      var select = el("select", { id: id, name: f.key }, [el("option", { value: "", text: "全部" })]);
-      values.forEach(function (v) {
-        var n = cases.filter(function (c) { return f.values(c).indexOf(v) >= 0; }).length;
-        select.appendChild(el("option", { value: v, text: v + "（" + n + "）" }));
+    var line = el("div", { className: "cb-filter-line" });
+    var q = el("input", { id: "cb-f-q", name: "q", type: "search", autocomplete: "off", placeholder: "案例、地名、做法（与页头搜索相同）" });
+    q.value = p.get("q") || "";
+    line.appendChild(el("div", {}, [el("label", { "for": "cb-f-q", text: "关键词" }), q]));
+    if (years) {
+      ["from", "to"].forEach(function (key) {
+        var id = "cb-f-" + key;
+        var select = el("select", { id: id, name: key }, [el("option", { value: "", text: "不限" })]);
+        years.values.forEach(function (y) { select.appendChild(el("option", { value: String(y), text: y + "年" })); });
+        select.value = p.get(key) || "";
+        if (select.selectedIndex < 0) select.value = "";
+        controls[key] = select;
+        line.appendChild(el("div", {}, [el("label", { "for": id, text: years.label + (key === "from" ? "不早于" : "不晚于") }), select]));
       });
-      controls[f.key] = select;
-      filters.appendChild(el("div", {}, [el("label", { "for": id, text: f.label }), select]));
-    });
-    var years = uniq(cases.map(function (c) { return c.year; })).sort();
-    ["from", "to"].forEach(function (key) {
-      var id = "cb-f-" + key;
-      var select = el("select", { id: id, name: key }, [el("option", { value: "", text: "不限" })]);
-      years.forEach(function (y) { select.appendChild(el("option", { value: String(y), text: y + "年" })); });
-      controls[key] = select;
-      filters.appendChild(el("div", {}, [el("label", { "for": id, text: key === "from" ? "开始年份不早于" : "开始年份不晚于" }), select]));
-    });
-    var q = el("input", { id: "cb-f-q", name: "q", type: "search", placeholder: "标题或提要中的词" });
-    controls.q = q;
-    filters.appendChild(el("div", {}, [el("label", { "for": "cb-f-q", text: "关键词" }), q]));
+    }
     var sort = el("select", { id: "cb-f-sort", name: "sort" });
     Object.keys(SORTS).forEach(function (k) { sort.appendChild(el("option", { value: k, text: SORTS[k].label })); });
-    controls.sort = sort;
-    filters.appendChild(el("div", {}, [el("label", { "for": "cb-f-sort", text: "排序" }), sort]));
+    var sortChosen = own(SORTS, p.get("sort")) ? p.get("sort") : "";
+    line.appendChild(el("div", {}, [el("label", { "for": "cb-f-sort", text: "排序" }), sort]));
+    filters.appendChild(line);
+
+    // one checkbox per value; the boxes are made once and only their counts change, so a box keeps the focus
+    var boxes = {};
+    var facetBox = el("div", { className: "cb-facets" });
+    facets.forEach(function (f) {
+      var wanted = p.getAll(f.name), first = el("div", { className: "cb-facet-values" }), rest = el("div", { className: "cb-facet-values" });
+      boxes[f.name] = f.values.map(function (v, i) {
+        var input = el("input", { type: "checkbox", name: f.name, value: String(v) });
+        input.checked = wanted.indexOf(String(v)) >= 0;
+        input.addEventListener("change", update);
+        var count = el("span", { className: "cb-count" });
+        var label = el("label", {}, [input, el("span", {}, [own(f.labels, v) || String(v), count])]);
+        (i < FEW || f.values.length <= LONG ? first : rest).appendChild(label);
+        return { value: v, input: input, label: label, count: count };
+      });
+      var fieldset = el("fieldset", { className: "cb-facet", "data-facet": f.name }, [el("legend", { text: f.label }), first]);
+      if (rest.childNodes.length) {
+        var more = el("details", {}, [el("summary", { text: "更多（" + rest.childNodes.length + " 项）" }), rest]);
+        more.open = !!rest.querySelector("input:checked");
+        fieldset.appendChild(more);
+      }
+      facetBox.appendChild(fieldset);
+    });
+    filters.appendChild(facetBox);
 
     var status = el("p", { className: "cb-status", role: "status", "aria-live": "polite" });
     var reset = el("button", { type: "button", className: "cb-secondary", text: "清除筛选" });
@@ -94,18 +115,18 @@
     root.appendChild(filters);
     root.appendChild(toolbar);
     root.appendChild(list);
-
-    var p = params();
-    Object.keys(controls).forEach(function (k) { if (p.get(k)) controls[k].value = p.get(k); });
-    if (!controls.sort.value) controls.sort.value = "title";
     var chosen = (p.get("compare") || "").split(",").filter(Boolean);
+
+    function checked(name) {
+      return boxes[name].filter(function (b) { return b.input.checked; }).map(function (b) { return b.value; });
+    }
 
     function saveState() {
       var state = new URLSearchParams();
-      Object.keys(controls).forEach(function (k) {
-        var v = controls[k].value.trim();
-        if (v && !(k === "sort" && v === "title")) state.set(k, v);
-      });
+      facets.forEach(function (f) { checked(f.name).forEach(function (v) { state.append(f.name, String(v)); }); });
+      if (q.value.trim()) state.set("q", q.value.trim());
+      Object.keys(controls).forEach(function (k) { if (controls[k].value) state.set(k, controls[k].value); });
+      if (sortChosen) state.set("sort", sortChosen);
       if (chosen.length) state.set("compare", chosen.join(","));
       setParams(state);
     }
@@ -118,20 +139,43 @@
       window.location.href = ROOT + index.pages.compare + "?ids=" + encodeURIComponent(chosen.join(","));
     });
 
-    function render() {
+    // The keyword's cases, from the header's search: case id → place in the search's order.
+    var matches = null, matchedQuery = "", failed = false;
+
+    function passes(c, selection, skip) {
+      for (var i = 0; i < facets.length; i++) {
+        var name = facets[i].name, want = selection[name], have = c.facets[name];
+        if (name === skip || !want.length) continue;
+        if (!want.some(function (v) { return have.indexOf(v) >= 0; })) return false;
+      }
+      if (years) {
+        var year = c.facets[years.name][0];
+        if (controls.from.value && !(year >= +controls.from.value)) return false;
+        if (controls.to.value && !(year <= +controls.to.value)) return false;
+      }
+      return !matches || own(matches, c.id) !== undefined;
+    }
+
+    function update() {
       saveState();
-      var text = controls.q.value.trim();
-      var shown = cases.filter(function (c) {
-        for (var i = 0; i < FACETS.length; i++) {
-          var v = controls[FACETS[i].key].value;
-          if (v && FACETS[i].values(c).indexOf(v) < 0) return false;
-        }
-        if (controls.from.value && !(c.year >= +controls.from.value)) return false;
-        if (controls.to.value && !(c.year && c.year <= +controls.to.value)) return false;
-        if (text && (c.title + c.summary + c.place).indexOf(text) < 0) return false;
-        return true;
-      }).sort(SORTS[controls.sort.value].fn);
-      status.textContent = "共 " + cases.length + " 个案例，显示 " + shown.length + " 个";
+      var selection = {};
+      facets.forEach(function (f) { selection[f.name] = checked(f.name); });
+      facets.forEach(function (f) {
+        var counts = f.values.map(function () { return 0; });
+        cases.forEach(function (c) {
+          if (!passes(c, selection, f.name)) return;
+          c.facets[f.name].forEach(function (v) { var i = f.values.indexOf(v); if (i >= 0) counts[i] += 1; });
+        });
+        boxes[f.name].forEach(function (b, i) {
+          b.count.textContent = "（" + counts[i] + "）";
+          b.label.classList.toggle("cb-zero", counts[i] === 0);
+        });
+      });
+      var key = sortChosen || (matches ? "relevance" : "title");
+      sort.value = key;
+      var order = key !== "relevance" ? SORTS[key].fn : matches ? function (a, b) { return matches[a.id] - matches[b.id]; } : SORTS.title.fn;
+      var shown = cases.filter(function (c) { return passes(c, selection, null); }).sort(order);
+      status.textContent = failed ? "关键词搜索暂时不可用" : "共 " + cases.length + " 个案例，显示 " + shown.length + " 个";
       list.textContent = "";
       shown.forEach(function (c) {
         // Its own name for each box ("加入对比：<title>"); the list is not redrawn when it is
@@ -157,15 +201,51 @@
         ]));
       });
       updateCompare();
+      root.dataset.shown = matchedQuery;  // the keyword whose results are shown ("" for none)
     }
-    Object.keys(controls).forEach(function (k) {
-      controls[k].addEventListener(k === "q" ? "input" : "change", render);
+
+    var timer = null, asked = 0;
+    function search() {
+      var query = q.value, mine = ++asked;
+      clearTimeout(timer);
+      if (!query.trim()) { matches = null; matchedQuery = ""; failed = false; update(); return; }
+      status.textContent = "正在搜索…";
+      var found = window.casebookSearch ? window.casebookSearch.caseUrls(query) : Promise.reject(new Error("no search"));
+      found.then(function (urls) {
+        if (mine !== asked) return;  // a later keyword is on its way
+        matches = Object.create(null);
+        urls.forEach(function (url, i) {
+          var id = caseIdOf(url);
+          if (id && matches[id] === undefined) matches[id] = i;
+        });
+        matchedQuery = query;
+        failed = false;
+        update();
+      }, function () {
+        if (mine !== asked) return;
+        matches = Object.create(null);
+        matchedQuery = query;
+        failed = true;
+        update();
+      });
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(search, 100); }
+    // typing and pasting come as input events; an input method's, once its composition ends
+    q.addEventListener("input", function (e) { if (!e.isComposing) later(); });
+    q.addEventListener("compositionend", later);
+    Object.keys(controls).forEach(function (k) { controls[k].addEventListener("change", update); });
+    sort.addEventListener("change", function () {
+      sortChosen = sort.value === (matches ? "relevance" : "title") ? "" : sort.value;
+      update();
     });
     reset.addEventListener("click", function () {
-      Object.keys(controls).forEach(function (k) { controls[k].value = k === "sort" ? "title" : ""; });
-      render();
+      facets.forEach(function (f) { boxes[f.name].forEach(function (b) { b.input.checked = false; }); });
+      Object.keys(controls).forEach(function (k) { controls[k].value = ""; });
+      sortChosen = "";
+      q.value = "";
+      search();
     });
-    render();
+    search();
   }
 
   /* --------------------------------------------------------------- compare */

@@ -100,6 +100,11 @@
     return out.filter(function (v, i) { return out.indexOf(v) === i; }).slice(0, 6);
   }
 
+  // the query as typed and with each synonym, each with its words
+  function queryVariants(query) {
+    return variants(normalise(query).trim()).map(function (v) { return { text: v, words: queryWords(v) }; }).filter(function (v) { return v.words.length; });
+  }
+
   /* ------------------------------------------------------------ Pagefind (served site) */
   var pagefind = null;
   function startPagefind() {
@@ -130,7 +135,8 @@
   /* ------------------------------------------------------------ script shards (offline, preview) */
   function shardOf(word) { return word.codePointAt(0) % config.shards; }
 
-  function shardSearch(words, kind, limit) {
+  // the documents of one kind that hold every word, best first: [[doc number, score], …]
+  function shardScores(words, kind) {
     var needed = words.map(shardOf).filter(function (s, i, a) { return a.indexOf(s) === i && !shards[s]; });
     return Promise.all(needed.map(function (s) { return loadScript(BASE + "shards/" + s + ".js"); })).then(function () {
       var kindRank = config.kinds.indexOf(kind);
@@ -155,15 +161,52 @@
       var ids = Object.keys(scores || {}).filter(function (id) {
         return kindRank === 0 ? docs[id][1] === 0 : docs[id][1] > 0;
       });
-      ids.sort(function (a, b) { return scores[b] - scores[a]; });
-      ids = ids.slice(0, limit);
-      var chunks = ids.map(function (id) { return Math.floor(id / 50); }).filter(function (c, i, a) { return a.indexOf(c) === i && !texts[c]; });
+      return ids.map(function (id) { return [+id, scores[id]]; }).sort(function (a, b) { return b[1] - a[1]; });
+    });
+  }
+
+  function shardSearch(words, kind, limit) {
+    return shardScores(words, kind).then(function (found) {
+      found = found.slice(0, limit);
+      var chunks = found.map(function (f) { return Math.floor(f[0] / 50); }).filter(function (c, i, a) { return a.indexOf(c) === i && !texts[c]; });
       return Promise.all(chunks.map(function (c) { return loadScript(BASE + "text/" + c + ".js"); })).then(function () {
-        return ids.map(function (id) {
-          var d = docs[id];
-          return { url: d[0], kind: config.kinds[d[1]], title: d[2], place: d[3], level: d[4], keys: d[6], text: texts[Math.floor(id / 50)][id % 50], score: scores[id] };
+        return found.map(function (f) {
+          var d = docs[f[0]];
+          return { url: d[0], kind: config.kinds[d[1]], title: d[2], place: d[3], level: d[4], keys: d[6], text: texts[Math.floor(f[0] / 50)][f[0] % 50], score: f[1] };
         });
       });
+    });
+  }
+
+  /* ------------------------------------------------------------ every case of a query (browse) */
+  // Pagefind names its results by an id; the build lists which page each id is, so that a long
+  // list of results needs no fetch per result.
+  var pagefindPages = null;
+  window.CASEBOOK_PAGEFIND_PAGES = function (p) { pagefindPages = p; };
+
+  function allCases(words) {
+    if (!pagefind) {
+      return shardScores(words, "case").then(function (found) {
+        return found.map(function (f) { return { url: docs[f[0]][0], score: f[1] }; });
+      });
+    }
+    return Promise.all([loadScript(BASE + "pagefind-pages.js"), pagefind.search(words.join(" "), { filters: { kind: "case" } })]).then(function (r) {
+      return r[1].results.map(function (x) { return { url: pagefindPages[x.id], score: x.score }; });
+    });
+  }
+
+  // The address of every case a query finds, best first: the header's first ten, then the rest by score.
+  function caseUrls(query) {
+    return start().then(function () {
+      return Promise.all([search(query)].concat(queryVariants(query).map(function (v) { return allCases(v.words); })));
+    }).then(function (lists) {
+      var head = lists[0].results.filter(function (r) { return r.kind === "case"; }).map(function (r) { return r.url; });
+      var best = {};
+      lists.slice(1).forEach(function (list) {
+        list.forEach(function (r) { if (!(r.url in best) || best[r.url] < r.score) best[r.url] = r.score; });
+      });
+      var rest = Object.keys(best).filter(function (u) { return head.indexOf(u) < 0; });
+      return head.concat(rest.sort(function (a, b) { return best[b] - best[a]; }));
     });
   }
 
@@ -172,8 +215,7 @@
   function search(query, limit) {
     limit = limit || 10;
     return start().then(function () {
-      var q = normalise(query).trim();
-      var vs = variants(q).map(function (v) { return { text: v, words: queryWords(v) }; }).filter(function (v) { return v.words.length; });
+      var q = normalise(query).trim(), vs = queryVariants(query);
       if (!vs.length) return { query: q, words: [], results: [] };
       var run = pagefind ? pagefindSearch : shardSearch;
       // a few more than asked for, so that a whole-phrase match below the cut can move up
@@ -265,7 +307,7 @@
     return li;
   }
 
-  window.casebookSearch = { search: search, resultItem: resultItem, normalise: normalise, queryWords: queryWords, start: start };
+  window.casebookSearch = { search: search, caseUrls: caseUrls, resultItem: resultItem, normalise: normalise, queryWords: queryWords, start: start };
 
   /* ------------------------------------------------------------ the header box */
   function headerSearch() {

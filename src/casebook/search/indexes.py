@@ -13,6 +13,7 @@ cases first and quotes from the text.
 
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import math
@@ -91,6 +92,13 @@ def write_pagefind(site_dir: Path, docs: list[SearchDocument], dictionary: Dicti
         )
         if run.returncode:
             raise RuntimeError(f"Pagefind 建立索引失败：{run.stderr or run.stdout}")
+    # Which page each of Pagefind's ids is (its fragment names the page it was made from, by number):
+    # the browse page's keyword lists every case a query finds without fetching each one.
+    pages = {}
+    for fragment in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[fragment.stem] = docs[int(data["url"].strip("/"))].url
+    _write_script(site_dir / ASSETS / "pagefind-pages.js", "CASEBOOK_PAGEFIND_PAGES", pages)
 
 
 def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:

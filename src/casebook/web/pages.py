@@ -241,8 +241,23 @@ def render_home(catalog: Catalog) -> str:
     )
 
 
+def facet_index(catalog: Catalog) -> list[dict]:
+    """The facets the schema declares (x-facet), as the browse page offers them: each value that a
+    shown case has, in the order of the field's terms (its vocabulary or enum), else sorted, with
+    the word a reader sees for it where the schema gives one (x-labels)."""
+    facets = []
+    for facet in catalog.rules.facets:
+        values = list(catalog.index(facet.name))
+        terms = catalog.rules.field(facet.path).terms
+        if terms:
+            values.sort(key=lambda v: terms.index(v) if v in terms else len(terms))
+        facets.append({"name": facet.name, "label": facet.label, "values": values, "labels": facet.labels, "year": facet.year})
+    return facets
+
+
 def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
-    """One row per published case: what the browse and compare pages filter, sort and show."""
+    """One row per published case: what the browse and compare pages filter, sort and show, with
+    its values of each facet (by facet name)."""
     rows = []
     for case in catalog.published:
         loc, period = case["location"], case.get("period") or {}
@@ -252,7 +267,7 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
                 "title": case["title"],
                 "url": f"cases/{case.id}/" if directory_urls else f"cases/{case.id}.html",
                 "summary": strip_citations(case["summary"]),
-                "province": loc["province"],
+                "facets": {facet.name: facet.values(case.data) for facet in catalog.rules.facets},
                 "place": " › ".join(place_chain(loc)),
                 "level": case["level"],
                 "setting": case["setting"],
@@ -277,10 +292,9 @@ def case_index(catalog: Catalog, directory_urls: bool = True) -> list[dict]:
 
 def render_index_script(catalog: Catalog, directory_urls: bool = True) -> tuple[str, str]:
     """The browse data as JSON (for download) and as a script (works from file://, where fetch does not)."""
-    vocab = catalog.rules.vocabularies
     data = {
         "cases": case_index(catalog, directory_urls),
-        "order": {name: vocab[name].names for name in ("themes", "mechanisms", "levels")},
+        "facets": facet_index(catalog),
         "labels": {"completeness": catalog.rules.labels("completeness")},
         "pages": {name: f"{name}/" if directory_urls else f"{name}.html" for name in ("browse", "compare")},
     }
@@ -396,7 +410,9 @@ def shared_pages(
         "handouts.md": render_handouts(catalog, packs or {}, pdfs),
         "index.md": render_home(catalog),
         "glossary.md": render_glossary(glossary),
-        "browse.md": _env().get_template("browse.md.j2").render(total=len(catalog.published)),
+        "browse.md": _env()
+        .get_template("browse.md.j2")
+        .render(total=len(catalog.published), facets=[f.label for f in catalog.rules.facets]),
         "compare.md": _env().get_template("compare.md.j2").render(),
     }
     for facet in catalog.rules.facets:
