@@ -220,23 +220,28 @@
       var run = pagefind ? pagefindSearch : shardSearch;
       // a few more than asked for, so that a whole-phrase match below the cut can move up
       var wanted = limit + 5;
-      return Promise.all(vs.map(function (v) {
+      return Promise.all(vs.map(function (v, n) {
         return Promise.all([run(v.words, "case", wanted), run(v.words, "other", 3)]).then(function (r) {
-          r[0].concat(r[1]).forEach(function (res) { res.phrase = normalise(res.keys).indexOf(v.text.replace(/\s+/g, "")) >= 0; });
+          r[0].concat(r[1]).forEach(function (res) {
+            var whole = v.text.replace(/\s+/g, "");  // 2: the title holds the whole query, 1: a key word does
+            res.phrase = normalise(res.title).indexOf(whole) >= 0 ? 2 : normalise(res.keys).indexOf(whole) >= 0 ? 1 : 0;
+            res.typed = n === 0;  // found by the query as typed, not only by a synonym
+          });
           return r[0].concat(r[1].filter(function (res) { return res.phrase; }));
         });
       })).then(function (lists) {
         var best = {};
         lists.forEach(function (list) {
           list.forEach(function (r) {
-            var b = best[r.url];
-            if (!b || b.phrase < r.phrase || (b.phrase === r.phrase && b.score < r.score)) best[r.url] = r;
+            var b = best[r.url];  // the query as typed keeps its own score: synonyms' scores are not comparable
+            if (!b || (!b.typed && (b.phrase < r.phrase || (b.phrase === r.phrase && b.score < r.score)))) best[r.url] = r;
           });
         });
         var results = Object.keys(best).map(function (u) { return best[u]; });
-        // cases first; among them, those whose title or key words hold the whole query
+        // cases first; among them, those whose title or key words hold the whole query, then those
+        // the query as typed finds, then those only a synonym finds
         results.sort(function (a, b) {
-          return config.kinds.indexOf(a.kind) - config.kinds.indexOf(b.kind) || b.phrase - a.phrase || b.score - a.score;
+          return config.kinds.indexOf(a.kind) - config.kinds.indexOf(b.kind) || b.phrase - a.phrase || b.typed - a.typed || b.score - a.score;
         });
         function isCase(r) { return r.kind === "case"; }
         results = results.filter(isCase).slice(0, limit).concat(results.filter(function (r) { return !isCase(r); }));
