@@ -168,11 +168,11 @@
   function shardSearch(words, kind, limit) {
     return shardScores(words, kind).then(function (found) {
       found = found.slice(0, limit);
-      var chunks = found.map(function (f) { return Math.floor(f[0] / 50); }).filter(function (c, i, a) { return a.indexOf(c) === i && !texts[c]; });
+      var chunks = found.map(function (f) { return Math.floor(f[0] / config.text_chunk); }).filter(function (c, i, a) { return a.indexOf(c) === i && !texts[c]; });
       return Promise.all(chunks.map(function (c) { return loadScript(BASE + "text/" + c + ".js"); })).then(function () {
         return found.map(function (f) {
           var d = docs[f[0]];
-          return { url: d[0], kind: config.kinds[d[1]], title: d[2], place: d[3], level: d[4], keys: d[6], text: texts[Math.floor(f[0] / 50)][f[0] % 50], score: f[1] };
+          return { url: d[0], kind: config.kinds[d[1]], title: d[2], place: d[3], level: d[4], keys: d[6], text: texts[Math.floor(f[0] / config.text_chunk)][f[0] % config.text_chunk], score: f[1] };
         });
       });
     });

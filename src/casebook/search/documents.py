@@ -4,7 +4,7 @@ first (title, aliases, keywords, place, themes) and the text a result quotes."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from ..records.catalog import Case
@@ -24,7 +24,6 @@ class SearchDocument:
     text: str  # plain text, paragraphs on lines of their own
     place: str = ""
     level: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def case_document(url: str, case: Case, html: str) -> SearchDocument:

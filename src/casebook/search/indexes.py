@@ -31,6 +31,7 @@ ASSETS = "assets/search"  # in the site
 PARAGRAPH = "\u2029"  # between paragraphs in Pagefind's metadata, which turns a line break into a space
 KEY_WEIGHT = 10  # a word of the title, aliases or keywords counts this many times a word of the text
 SHARD_BYTES = 160_000  # about what one shard file should weigh
+TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 
 
 def write_config(site_dir: Path, backend: str, dictionary: Dictionary, synonyms: list[list[str]], shards: int) -> None:
@@ -39,6 +40,7 @@ def write_config(site_dir: Path, backend: str, dictionary: Dictionary, synonyms:
     config = {
         "backend": backend,
         "shards": shards,
+        "text_chunk": TEXT_CHUNK,
         "kinds": KINDS,
         "words": dictionary.words,
         "synonyms": synonyms,
@@ -71,9 +73,6 @@ def write_shards(site_dir: Path, docs: list[SearchDocument], dictionary: Diction
         chunk = [d.text for d in docs[start : start + TEXT_CHUNK]]
         _write_script(out / "text" / f"{start // TEXT_CHUNK}.js", "CASEBOOK_SEARCH_TEXT", [start // TEXT_CHUNK, chunk])
     return shards
-
-
-TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 
 
 def write_pagefind(site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary) -> None:
