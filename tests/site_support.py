@@ -92,7 +92,7 @@ def header_search(page, query: str) -> list[str]:
     box.click()
     page.keyboard.type(query)
     # the panel says which query its results answer (typing sends one input event a key)
-    page.wait_for_function("q => document.getElementById('cb-search-results').dataset.shown === q", arg=query)
+    page.wait_for_function("q => document.getElementById('cb-search-results')?.dataset.shown === q", arg=query)
     return case_ids(page.eval_on_selector_all(".cb-search__results a", "els => els.map(e => e.getAttribute('href'))"))
 
 

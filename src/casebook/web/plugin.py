@@ -52,7 +52,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def __init__(self):
         self.documents: dict = {"paths": {}}  # the preview's PDFs, made when asked for
-        self.rebuilt: set[str] = set()
         self.rules = None  # kept between preview builds while the schema folder is unchanged
         self.frozen = False
         self.templates = _MemoryBytecodeCache()  # the theme's compiled templates, ditto
@@ -185,7 +184,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return env
 
     def on_page_content(self, html, page, config, files):
-        self.rebuilt.add(page.url)
         html = sanitize(html)
         self._index(page, html)
         return html
@@ -210,9 +208,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         server.watch(str(self.project.schemas_dir))
         serve_pdfs_on_demand(server, self.documents, lambda html: cached_pdf(html, self._pdf_cache())[0])
         return server
-
-    def on_pre_build(self, config):
-        self.rebuilt = set()
 
     def on_post_build(self, config):
         """The search index of every page indexed now or (in the preview) before, if still there."""
