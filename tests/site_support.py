@@ -116,3 +116,19 @@ def serious_accessibility_violations(page) -> list:
         for v in Axe().run(page).response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def top_cases(page, queries: list[str], limit: int = 3) -> dict[str, list[str]]:
+    """Each query's case results (ids, in order) from the search the header box uses."""
+    found = page.evaluate(
+        """async ([queries, limit]) => {
+            const out = {};
+            for (const q of queries) {
+                const r = await window.casebookSearch.search(q, limit);
+                out[q] = r.results.filter(x => x.kind === "case").map(x => x.url);
+            }
+            return out;
+        }""",
+        [queries, limit],
+    )
+    return {q: case_ids(["/" + u for u in urls]) for q, urls in found.items()}

@@ -12,7 +12,7 @@ import pytest
 from casebook.records.catalog import load_catalog
 
 from .paths import CASES_DIR, RULES
-from .site_support import case_ids, serious_accessibility_violations
+from .site_support import case_ids, serious_accessibility_violations, top_cases
 
 CATALOG = load_catalog([CASES_DIR], RULES)[0]
 CASES = CATALOG.published
@@ -105,14 +105,6 @@ def expected(selected: dict[str, set], keyword: set[str] | None = None) -> tuple
     return ids, counts
 
 
-def header_search_ids(page, query: str) -> list[str]:
-    urls = page.evaluate(
-        "async q => (await window.casebookSearch.search(q, 1000)).results.filter(r => r.kind === 'case').map(r => r.url)",
-        query,
-    )
-    return case_ids(["/" + u for u in urls])
-
-
 def test_facets_come_from_the_schema_in_the_vocabulary_order(browse):
     page = browse()
     counts = page_counts(page)
@@ -161,7 +153,7 @@ def test_two_themes_show_their_union_and_a_level_narrows_to_the_intersection(bro
 
 def test_keyword_and_facet_give_the_intersection_with_the_header_search(browse):
     page = browse()
-    found = header_search_ids(page, "网格")
+    found = top_cases(page, ["网格"], limit=1000)["网格"]
     assert 0 < len(found) < len(CASES)
     page.locator("#cb-f-q").fill("网格")
     wait_shown(page, "网格")
@@ -184,7 +176,7 @@ def test_keyword_and_facet_give_the_intersection_with_the_header_search(browse):
 
 def test_keyword_waits_for_the_input_method_and_the_old_substring_filter_is_gone(browse):
     page = browse()
-    grid = header_search_ids(page, "网格")  # the search is ready: a search of the composing text would show in time
+    grid = top_cases(page, ["网格"], limit=1000)["网格"]  # the search is ready: a search of the composing text would show in time
     page.evaluate(
         """() => {
             const box = document.getElementById('cb-f-q');

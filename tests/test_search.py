@@ -13,7 +13,7 @@ from casebook.search.documents import page_text
 from casebook.search.words import normalise
 
 from .paths import RULES
-from .site_support import case_ids, header_search, serious_accessibility_violations
+from .site_support import case_ids, header_search, serious_accessibility_violations, top_cases
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text(encoding="utf-8"))
 GLOSSARY = yaml.safe_load((RULES.folder / "glossary.yaml").read_text(encoding="utf-8"))
@@ -27,22 +27,6 @@ def build(request, page, site_url, offline_site):
         return page, None
     page.goto((offline_site / "index.html").as_uri())
     return page, offline_site
-
-
-def top_cases(page, queries: list[str], limit: int = 3) -> dict[str, list[str]]:
-    """Each query's case results, in order, from the search the header box uses."""
-    found = page.evaluate(
-        """async ([queries, limit]) => {
-            const out = {};
-            for (const q of queries) {
-                const r = await window.casebookSearch.search(q, limit);
-                out[q] = r.results.filter(x => x.kind === "case").map(x => x.url);
-            }
-            return out;
-        }""",
-        [queries, limit],
-    )
-    return {q: case_ids(["/" + u for u in urls]) for q, urls in found.items()}
 
 
 def test_query_set_finds_the_expected_case_in_the_top_three(build):
