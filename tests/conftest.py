@@ -70,7 +70,8 @@ def line_of(path: Path, needle: str) -> int:
 
 # --- the built site, shared by the site and browser tests ---------------------------------
 
-from .site_support import CHROMIUM, CHROMIUM_ARGS, build_site, require_browser, serve  # noqa: E402
+from .paths import CASES_DIR  # noqa: E402
+from .site_support import CHROMIUM, CHROMIUM_ARGS, build_site, config_with_cases, require_browser, serve  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +86,23 @@ def built_site(tmp_path_factory):
 def site_url(built_site):
     url, stop = serve(built_site[0])
     yield url
+    stop()
+
+
+@pytest.fixture(scope="session")
+def parted_site(tmp_path_factory):
+    """The served site with its search index built in several Pagefind runs, as a large site's is
+    (about 130,000 words of the real cases, in parts of 40,000); no PDFs. Served: its URL."""
+    folder = tmp_path_factory.mktemp("parted")
+    config = config_with_cases(folder, CASES_DIR)
+    text = config.read_text(encoding="utf-8").replace(
+        "pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false\n      search_part_words: 40000"
+    )
+    config.write_text(text, encoding="utf-8")
+    result = build_site(folder / "site", config=config)
+    assert result.returncode == 0, result.stderr
+    url, stop = serve(folder / "site")
+    yield folder / "site", url
     stop()
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from casebook.search.documents import page_text
+from casebook.search.indexes import _parts
 from casebook.search.words import normalise
 
 from .paths import RULES
@@ -19,11 +21,14 @@ QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_te
 GLOSSARY = yaml.safe_load((RULES.folder / "glossary.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(params=["served", "offline"])
+@pytest.fixture(params=["served", "served-in-parts", "offline"])
 def build(request, page, site_url, offline_site):
-    """The page to search from, on one build; the build's folder; how case pages are named."""
+    """The page to search from, on one build; the offline build's folder."""
     if request.param == "served":
         page.goto(site_url)
+        return page, None
+    if request.param == "served-in-parts":
+        page.goto(request.getfixturevalue("parted_site")[1])
         return page, None
     page.goto((offline_site / "index.html").as_uri())
     return page, offline_site
@@ -152,3 +157,24 @@ def test_open_search_results_have_no_serious_accessibility_violations(build):
     page.keyboard.press("ArrowDown")  # a result focused, its focus ring shown
     assert page.evaluate("document.activeElement.classList.contains('cb-result')")
     assert serious_accessibility_violations(page) == []
+
+
+def test_a_served_index_built_in_parts_holds_every_page_once(parted_site, built_site):
+    """The parted build (see parted_site): several Pagefind runs, which the browser merges; together
+    they hold each page the one-run index holds, once."""
+    site = parted_site[0]
+    config = json.loads(re.search(r"\((.*)\);", (site / "assets/search/config.js").read_text(encoding="utf-8")).group(1))
+    assert len(config["pagefind_parts"]) >= 3
+    assert all((site / part / "pagefind-entry.json").exists() for part in config["pagefind_parts"])
+    fragments = [f for part in ["pagefind/", *config["pagefind_parts"]] for f in (site / part / "fragment").iterdir()]
+    pages = json.loads(re.search(r"\((.*)\);", (site / "assets/search/pagefind-pages.js").read_text(encoding="utf-8")).group(1))
+    whole = json.loads(
+        re.search(r"\((.*)\);", (built_site[0] / "assets/search/pagefind-pages.js").read_text(encoding="utf-8")).group(1)
+    )
+    assert len(fragments) == len(pages) and sorted(pages.values()) == sorted(whole.values())
+
+
+def test_parts_keep_to_their_word_budget():
+    pages = [("a", 5), ("b", 5), ("c", 20), ("d", 1), ("e", 9)]
+    assert [list(p) for p in _parts(pages, 10)] == [[0, 1], [2], [3, 4]]  # a page over the budget is a part alone
+    assert [list(p) for p in _parts(pages, 100)] == [[0, 1, 2, 3, 4]]

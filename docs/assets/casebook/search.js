@@ -114,6 +114,9 @@
     return import(ROOT + "pagefind/pagefind.js").then(function (pf) {
       html.setAttribute("lang", "zxx");
       return pf.options({ baseUrl: ROOT, excerptLength: 0 }).then(function () { return pf.init(); }).then(function () {
+        // a large site's index is built in parts; a query searches them all
+        return Promise.all(config.pagefind_parts.map(function (part) { return pf.mergeIndex(ROOT + part, { language: "zxx" }); }));
+      }).then(function () {
         pagefind = pf;
         pf.preload("案例");  // fetches the WebAssembly and the index's entry while the reader types
       });

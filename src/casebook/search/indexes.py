@@ -32,14 +32,23 @@ PARAGRAPH = "\u2029"  # between paragraphs in Pagefind's metadata, which turns a
 KEY_WEIGHT = 10  # a word of the title, aliases or keywords counts this many times a word of the text
 SHARD_BYTES = 160_000  # about what one shard file should weigh
 TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
+PART_WORDS = 1_000_000  # words per Pagefind run: about 0.5 GB of the indexer's memory, 1,000 cases
 
 
-def write_config(site_dir: Path, backend: str, dictionary: Dictionary, synonyms: list[list[str]], shards: int) -> None:
-    """What search.js needs before its first query: which index to read, the domain words,
-    the synonym groups and the Traditional→Simplified table."""
+def write_config(
+    site_dir: Path,
+    backend: str,
+    dictionary: Dictionary,
+    synonyms: list[list[str]],
+    shards: int = 0,
+    parts: list[str] | None = None,
+) -> None:
+    """What search.js needs before its first query: which index to read (and how it is split),
+    the domain words, the synonym groups and the Traditional→Simplified table."""
     config = {
         "backend": backend,
         "shards": shards,
+        "pagefind_parts": parts or [],
         "text_chunk": TEXT_CHUNK,
         "kinds": KINDS,
         "words": dictionary.words,
@@ -75,36 +84,62 @@ def write_shards(site_dir: Path, docs: list[SearchDocument], dictionary: Diction
     return shards
 
 
-def write_pagefind(site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary) -> None:
-    """Pagefind's index of the same words, in site/pagefind/."""
+def write_pagefind(site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary, part_words: int = PART_WORDS) -> list[str]:
+    """Pagefind's index of the same words, in site/pagefind/. Its indexer holds every word of a
+    run in memory (about half a kilobyte each), so a large site is indexed in parts of at most
+    part_words words, one run each: the first in site/pagefind/, the others in
+    site/pagefind/part-N/, which the browser merges into the first (mergeIndex). Returns the
+    addresses of those other parts."""
+    shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+    pages: dict[str, str] = {}
+    parts = []
+    for n, part in enumerate(_parts([_pagefind_page(d, dictionary) for d in docs], part_words)):
+        out = Path("pagefind", f"part-{n}" if n else "")
+        _run_pagefind(part, site_dir / out)
+        # Which page each of Pagefind's ids is (its fragment names the page it was made from, by
+        # number): the browse page's keyword lists every case a query finds without fetching each one.
+        for fragment in (site_dir / out / "fragment").glob("*.pf_fragment"):
+            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+            pages[fragment.stem] = docs[int(data["url"].strip("/"))].url
+        if n:
+            parts.append(f"{out.as_posix()}/")
+    _write_script(site_dir / ASSETS / "pagefind-pages.js", "CASEBOOK_PAGEFIND_PAGES", pages)
+    return parts
+
+
+def _parts(pages: list[tuple[str, int]], part_words: int) -> list[dict[int, str]]:
+    """Consecutive pages (by number) grouped so that no group but a one-page group passes part_words."""
+    parts: list[dict[int, str]] = [{}]
+    words = 0
+    for n, (page, count) in enumerate(pages):
+        if parts[-1] and words + count > part_words:
+            parts.append({})
+            words = 0
+        parts[-1][n] = page
+        words += count
+    return parts
+
+
+def _run_pagefind(pages: dict[int, str], out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as tmp:
-        root = Path(tmp)
-        for n, doc in enumerate(docs):  # named by number: the address comes back as metadata
-            path = root / str(n) / "index.html"
+        for n, page in pages.items():  # named by number: the address comes back as metadata
+            path = Path(tmp, str(n), "index.html")
             path.parent.mkdir()
-            path.write_text(_pagefind_page(doc, dictionary), encoding="utf-8")
-        shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+            path.write_text(page, encoding="utf-8")
         run = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(site_dir / "pagefind"), "--silent"],
+            [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(out), "--silent"],
             capture_output=True,
             text=True,
         )
         if run.returncode:
             raise RuntimeError(f"Pagefind 建立索引失败：{run.stderr or run.stdout}")
-    # Which page each of Pagefind's ids is (its fragment names the page it was made from, by number):
-    # the browse page's keyword lists every case a query finds without fetching each one.
-    pages = {}
-    for fragment in (site_dir / "pagefind" / "fragment").glob("*.pf_fragment"):
-        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-        pages[fragment.stem] = docs[int(data["url"].strip("/"))].url
-    _write_script(site_dir / ASSETS / "pagefind-pages.js", "CASEBOOK_PAGEFIND_PAGES", pages)
 
 
-def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
-    """A page for Pagefind to index: our words, spaced, the key words weighted; the address,
-    title, place, level and text it hands back as metadata."""
-    keys = " ".join(index_words(" ".join(doc.keys), dictionary).elements())
-    body = " ".join(index_words(doc.text, dictionary).elements())
+def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> tuple[str, int]:
+    """A page for Pagefind to index (our words, spaced, the key words weighted; the address,
+    title, place, level and text it hands back as metadata), and how many words it has."""
+    keys = list(index_words(" ".join(doc.keys), dictionary).elements())
+    body = list(index_words(doc.text, dictionary).elements())
     meta = {
         "url": doc.url,
         "title": doc.title,
@@ -114,11 +149,13 @@ def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
         "text": doc.text.replace("\n", PARAGRAPH),
     }
     tags = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in meta.items() if v)
-    return (
+    page = (
         '<!doctype html><html lang="zxx"><head><meta charset="utf-8"><title></title></head>'
         f'<body data-pagefind-body data-pagefind-filter="kind:{doc.kind}">{tags}'
-        f'<div data-pagefind-weight="{KEY_WEIGHT}">{html.escape(keys)}</div><div>{html.escape(body)}</div></body></html>'
+        f'<div data-pagefind-weight="{KEY_WEIGHT}">{html.escape(" ".join(keys))}</div>'
+        f"<div>{html.escape(' '.join(body))}</div></body></html>"
     )
+    return page, len(keys) + len(body)
 
 
 def _weighted_words(doc: SearchDocument, dictionary: Dictionary) -> Counter[str]:

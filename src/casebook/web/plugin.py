@@ -27,7 +27,7 @@ from ..project import DEFAULTS, Project
 from ..records.cache import FileCache
 from ..records.rules import Rules
 from ..search.documents import SearchDocument, case_document, glossary_documents, page_document
-from ..search.indexes import write_config, write_pagefind, write_shards
+from ..search.indexes import PART_WORDS, write_config, write_pagefind, write_shards
 from ..search.words import Dictionary, domain_words, synonyms
 from ..text import SiteLinks
 from .pages import case_pages, render_problems, shared_pages
@@ -45,6 +45,9 @@ class CasebookConfig(Config):
     cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs and validation results
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
+    search_part_words = config_options.Type(
+        int, default=PART_WORDS
+    )  # the served search's index is built in parts of this many words
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -216,14 +219,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         site_dir = Path(config.site_dir)
         offline = config.plugins.get("material/offline")
         if self.serving or (offline is not None and offline.config.enabled):
-            backend, shards = "shards", write_shards(site_dir, docs, self.dictionary)
-        else:
-            backend, shards = "pagefind", 0
-            try:
-                write_pagefind(site_dir, docs, self.dictionary)
-            except RuntimeError as exc:
-                raise PluginError(str(exc)) from exc
-        write_config(site_dir, backend, self.dictionary, synonyms(self.glossary), shards)
+            write_config(
+                site_dir, "shards", self.dictionary, synonyms(self.glossary), shards=write_shards(site_dir, docs, self.dictionary)
+            )
+            return
+        try:
+            parts = write_pagefind(site_dir, docs, self.dictionary, self.config.search_part_words)
+        except RuntimeError as exc:
+            raise PluginError(str(exc)) from exc
+        write_config(site_dir, "pagefind", self.dictionary, synonyms(self.glossary), parts=parts)
 
     def _preview_dir(self) -> Path:
         return self.project.cache_dir / "preview"
