@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +61,26 @@ def preview(tmp_path_factory):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def _builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Building documentation")
+
+
+def test_the_preview_builds_again_only_when_something_changes(preview):
+    _, cases = preview
+    folder = cases.root.parent  # the fixture's folder: mkdocs.yml, cases/, cache/ and the server's log
+    log = folder / "serve.log"
+    time.sleep(1)  # a build still under way from an earlier test may finish
+    before = _builds(log)
+    time.sleep(3)  # the server writes its log beside mkdocs.yml: that must not start a build
+    assert _builds(log) == before, "the preview rebuilt with nothing changed"
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    deadline = time.monotonic() + 30
+    while _builds(log) == before:  # an edit of the config file itself still does
+        assert time.monotonic() < deadline, "an edit of mkdocs.yml did not rebuild the preview"
+        time.sleep(0.2)
 
 
 def test_a_saved_case_shows_in_the_open_page(page, preview):

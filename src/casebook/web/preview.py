@@ -91,10 +91,12 @@ def watch_with_os_events(server) -> None:
         return
     observer = Observer()
     for watch, watch_handlers in list(handlers.items()):
+        # Newer watchdog keeps a watched file's folder in `path` and the file itself in `raw_path`.
+        # Schedule the file, not its folder: otherwise any file written beside mkdocs.yml (such as
+        # the server's own log) starts a build, whose log line starts the next, without end.
+        path = getattr(watch, "raw_path", watch.path)
         for handler in watch_handlers:
-            server._watch_refs[watch.path] = observer.schedule(
-                _ChangesOnly(handler, watch.path), watch.path, recursive=watch.is_recursive
-            )
+            server._watch_refs[path] = observer.schedule(_ChangesOnly(handler, path), path, recursive=watch.is_recursive)
     server.observer = observer
     server.observer.schedule = _wrapping_schedule(observer.schedule)  # the watches plugins add later, too
 
