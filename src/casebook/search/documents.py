@@ -25,6 +25,12 @@ class SearchDocument:
     place: str = ""
     level: str = ""
 
+    @property
+    def indexed_text(self) -> str:
+        """The text the indexes hold besides the key words: a case's. Other pages show only when
+        their title or key words hold the whole query, so their text would only cost lookups."""
+        return self.text if self.kind == "case" else ""
+
 
 def case_document(url: str, case: Case, html: str) -> SearchDocument:
     data = case.data

@@ -139,7 +139,7 @@ def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> tuple[str, in
     """A page for Pagefind to index (our words, spaced, the key words weighted; the address,
     title, place, level and text it hands back as metadata), and how many words it has."""
     keys = list(index_words(" ".join(doc.keys), dictionary).elements())
-    body = list(index_words(doc.text, dictionary).elements())
+    body = list(index_words(doc.indexed_text, dictionary).elements())
     meta = {
         "url": doc.url,
         "title": doc.title,
@@ -159,7 +159,7 @@ def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> tuple[str, in
 
 
 def _weighted_words(doc: SearchDocument, dictionary: Dictionary) -> Counter[str]:
-    words = index_words(doc.text, dictionary)
+    words = index_words(doc.indexed_text, dictionary)
     for word, count in index_words(" ".join(doc.keys), dictionary).items():
         words[word] += count * KEY_WEIGHT
     return words
