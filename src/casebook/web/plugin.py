@@ -45,9 +45,8 @@ class CasebookConfig(Config):
     cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs and validation results
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
-    search_part_words = config_options.Type(
-        int, default=PART_WORDS
-    )  # the served search's index is built in parts of this many words
+    # the served search's index is built by Pagefind in parts of at most this many words
+    search_part_words = config_options.Type(int, default=PART_WORDS)
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
