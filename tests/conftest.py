@@ -92,11 +92,11 @@ def site_url(built_site):
 @pytest.fixture(scope="session")
 def parted_site(tmp_path_factory):
     """The served site with its search index built in several Pagefind runs, as a large site's is
-    (about 130,000 words of the real cases, in parts of 40,000); no PDFs. Served: its URL."""
+    (about 150,000 characters of the real pages' text, in parts of 30,000); no PDFs. Served: its URL."""
     folder = tmp_path_factory.mktemp("parted")
     config = config_with_cases(folder, CASES_DIR)
     text = config.read_text(encoding="utf-8").replace(
-        "pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false\n      search_part_words: 40000"
+        "pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false\n      search_part_size: 30000"
     )
     config.write_text(text, encoding="utf-8")
     result = build_site(folder / "site", config=config)

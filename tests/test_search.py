@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.search.documents import page_text
-from casebook.search.indexes import _parts
-from casebook.search.words import normalise
+from casebook.search import indexes
+from casebook.search.documents import SearchDocument, page_text
+from casebook.search.indexes import _parts, write_pagefind
+from casebook.search.words import Dictionary, normalise
 
 from .paths import RULES
 from .site_support import case_ids, header_search, serious_accessibility_violations, top_cases
@@ -174,7 +175,34 @@ def test_a_served_index_built_in_parts_holds_every_page_once(parted_site, built_
     assert len(fragments) == len(pages) and sorted(pages.values()) == sorted(whole.values())
 
 
-def test_parts_keep_to_their_word_budget():
+def test_parts_keep_to_their_size():
     pages = [("a", 5), ("b", 5), ("c", 20), ("d", 1), ("e", 9)]
     assert [list(p) for p in _parts(pages, 10)] == [[0, 1], [2], [3, 4]]  # a page over the budget is a part alone
     assert [list(p) for p in _parts(pages, 100)] == [[0, 1, 2, 3, 4]]
+
+
+def test_a_part_of_the_index_is_made_again_only_when_its_pages_change(tmp_path, monkeypatch):
+    docs = [SearchDocument(f"cases/c{i}/", "case", f"案例{i}", [f"案例{i}"], f"第{i}个案例讲网格化管理。") for i in range(4)]
+    dictionary = Dictionary(["网格化管理"])
+    cache = tmp_path / "cache"
+    ran = []
+    real_run = indexes._run_pagefind
+    monkeypatch.setattr(indexes, "_run_pagefind", lambda pages, out: ran.append(sorted(pages)) or real_run(pages, out))
+
+    def build(docs):
+        site = tmp_path / "site"
+        parts = write_pagefind(site, docs, dictionary, cache, part_size=30)  # two cases a part (15 characters each)
+        pages = json.loads(
+            re.search(r"\((.*)\);", (site / "assets/search/pagefind-pages.js").read_text(encoding="utf-8")).group(1)
+        )
+        assert sorted(pages.values()) == sorted(d.url for d in docs)
+        assert all((site / part / "pagefind-entry.json").exists() for part in ["pagefind/", *parts])
+        return parts
+
+    assert build(docs) == ["pagefind/part-1/"] and ran == [[0, 1], [2, 3]]
+    build(docs)
+    assert ran == [[0, 1], [2, 3]]  # nothing changed: both parts from the cache
+    docs[3].text = "第3个案例改写了。"
+    build(docs)
+    assert ran == [[0, 1], [2, 3], [2, 3]]
+    assert len(list((cache / "pagefind").iterdir())) == 2  # the replaced part's old bundle is gone

@@ -13,16 +13,22 @@ cases first and quotes from the text.
 
 from __future__ import annotations
 
+import functools
 import gzip
+import hashlib
 import html
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import asdict
+from importlib.metadata import version
 from pathlib import Path
+from typing import TypeVar
 
 from .documents import KINDS, SearchDocument
 from .words import Dictionary, index_words, simplified_characters
@@ -32,7 +38,11 @@ PARAGRAPH = "\u2029"  # between paragraphs in Pagefind's metadata, which turns a
 KEY_WEIGHT = 10  # a word of the title, aliases or keywords counts this many times a word of the text
 SHARD_BYTES = 160_000  # about what one shard file should weigh
 TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
-PART_WORDS = 1_000_000  # words per Pagefind run: about 0.5 GB of the indexer's memory, 1,000 cases
+# characters of text per Pagefind run (about one index word each): about 0.5 GB of the indexer's
+# memory, some 900 cases of the benchmark's length
+PART_SIZE = 1_000_000
+BUNDLE_PAGES = "casebook-pages.json"  # in a cached Pagefind bundle: which page each fragment is
+T = TypeVar("T")
 
 
 def write_config(
@@ -84,40 +94,81 @@ def write_shards(site_dir: Path, docs: list[SearchDocument], dictionary: Diction
     return shards
 
 
-def write_pagefind(site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary, part_words: int = PART_WORDS) -> list[str]:
+def write_pagefind(
+    site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary, cache_dir: Path, part_size: int = PART_SIZE
+) -> list[str]:
     """Pagefind's index of the same words, in site/pagefind/. Its indexer holds every word of a
     run in memory (about half a kilobyte each), so a large site is indexed in parts of at most
-    part_words words, one run each: the first in site/pagefind/, the others in
-    site/pagefind/part-N/, which the browser merges into the first (mergeIndex). Returns the
-    addresses of those other parts."""
+    part_size characters, one run each: the first in site/pagefind/, the others in
+    site/pagefind/part-N/, which the browser merges into the first (mergeIndex). A part whose
+    pages are those of an earlier build is copied from cache_dir/pagefind/, not indexed again.
+    Returns the addresses of the parts after the first."""
     shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+    store = cache_dir / "pagefind"
     pages: dict[str, str] = {}
-    parts = []
-    for n, part in enumerate(_parts([_pagefind_page(d, dictionary) for d in docs], part_words)):
+    parts, used = [], set()
+    sized = [(doc, len(doc.indexed_text) + sum(map(len, doc.keys))) for doc in docs]
+    for n, part in enumerate(_parts(sized, part_size)):
+        bundle = _bundle(store, part, dictionary)
+        used.add(bundle.name)
         out = Path("pagefind", f"part-{n}" if n else "")
-        _run_pagefind(part, site_dir / out)
-        # Which page each of Pagefind's ids is (its fragment names the page it was made from, by
-        # number): the browse page's keyword lists every case a query finds without fetching each one.
-        for fragment in (site_dir / out / "fragment").glob("*.pf_fragment"):
-            data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
-            pages[fragment.stem] = docs[int(data["url"].strip("/"))].url
+        shutil.copytree(bundle, site_dir / out, ignore=shutil.ignore_patterns(BUNDLE_PAGES))
+        pages.update(json.loads((bundle / BUNDLE_PAGES).read_text(encoding="utf-8")))
         if n:
             parts.append(f"{out.as_posix()}/")
+    for old in store.iterdir():  # one index's worth: the cache stays bounded
+        if old.name not in used:
+            shutil.rmtree(old, ignore_errors=True)
+    # Which page each of Pagefind's ids is: the browse page's keyword lists every case a query
+    # finds without fetching each one.
     _write_script(site_dir / ASSETS / "pagefind-pages.js", "CASEBOOK_PAGEFIND_PAGES", pages)
     return parts
 
 
-def _parts(pages: list[tuple[str, int]], part_words: int) -> list[dict[int, str]]:
-    """Consecutive pages (by number) grouped so that no group but a one-page group passes part_words."""
-    parts: list[dict[int, str]] = [{}]
-    words = 0
-    for n, (page, count) in enumerate(pages):
-        if parts[-1] and words + count > part_words:
+def _parts(items: list[tuple[T, int]], part_size: int) -> list[dict[int, T]]:
+    """Consecutive items (by number) grouped so that no group but a one-item group passes part_size."""
+    parts: list[dict[int, T]] = [{}]
+    size = 0
+    for n, (item, item_size) in enumerate(items):
+        if parts[-1] and size + item_size > part_size:
             parts.append({})
-            words = 0
-        parts[-1][n] = page
-        words += count
+            size = 0
+        parts[-1][n] = item
+        size += item_size
     return parts
+
+
+def _bundle(store: Path, part: dict[int, SearchDocument], dictionary: Dictionary) -> Path:
+    """Pagefind's output for a part of the pages, made now unless an earlier build made it from the
+    same documents, domain words, code and Pagefind; with it, which page each fragment is."""
+    key = hashlib.sha256(
+        json.dumps([_index_version(), dictionary.words, [[n, asdict(d)] for n, d in part.items()]], ensure_ascii=False).encode()
+    ).hexdigest()[:24]
+    bundle = store / key
+    if (bundle / BUNDLE_PAGES).exists():
+        return bundle
+    building = store / f".{key}-{os.getpid()}"  # renamed when whole: no build sees half of one
+    shutil.rmtree(building, ignore_errors=True)
+    _run_pagefind({n: _pagefind_page(d, dictionary) for n, d in part.items()}, building)
+    pages = {}  # a fragment names the page it was made from, by number
+    for fragment in (building / "fragment").glob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        pages[fragment.stem] = part[int(data["url"].strip("/"))].url
+    (building / BUNDLE_PAGES).write_text(json.dumps(pages, ensure_ascii=False), encoding="utf-8")
+    try:
+        building.rename(bundle)
+    except OSError:  # another build made it meanwhile
+        shutil.rmtree(building, ignore_errors=True)
+    return bundle
+
+
+@functools.cache
+def _index_version() -> str:
+    """What else decides Pagefind's output: our word rule and page layout, and Pagefind itself."""
+    digest = hashlib.sha256(version("pagefind").encode())
+    for name in ("words.py", "indexes.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()
 
 
 def _run_pagefind(pages: dict[int, str], out: Path) -> None:
@@ -135,11 +186,11 @@ def _run_pagefind(pages: dict[int, str], out: Path) -> None:
             raise RuntimeError(f"Pagefind 建立索引失败：{run.stderr or run.stdout}")
 
 
-def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> tuple[str, int]:
-    """A page for Pagefind to index (our words, spaced, the key words weighted; the address,
-    title, place, level and text it hands back as metadata), and how many words it has."""
-    keys = list(index_words(" ".join(doc.keys), dictionary).elements())
-    body = list(index_words(doc.indexed_text, dictionary).elements())
+def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
+    """A page for Pagefind to index: our words, spaced, the key words weighted; the address,
+    title, place, level and text it hands back as metadata."""
+    keys = " ".join(index_words(" ".join(doc.keys), dictionary).elements())
+    body = " ".join(index_words(doc.indexed_text, dictionary).elements())
     meta = {
         "url": doc.url,
         "title": doc.title,
@@ -149,13 +200,11 @@ def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> tuple[str, in
         "text": doc.text.replace("\n", PARAGRAPH),
     }
     tags = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in meta.items() if v)
-    page = (
+    return (
         '<!doctype html><html lang="zxx"><head><meta charset="utf-8"><title></title></head>'
         f'<body data-pagefind-body data-pagefind-filter="kind:{doc.kind}">{tags}'
-        f'<div data-pagefind-weight="{KEY_WEIGHT}">{html.escape(" ".join(keys))}</div>'
-        f"<div>{html.escape(' '.join(body))}</div></body></html>"
+        f'<div data-pagefind-weight="{KEY_WEIGHT}">{html.escape(keys)}</div><div>{html.escape(body)}</div></body></html>'
     )
-    return page, len(keys) + len(body)
 
 
 def _weighted_words(doc: SearchDocument, dictionary: Dictionary) -> Counter[str]:

@@ -27,7 +27,7 @@ from ..project import DEFAULTS, Project
 from ..records.cache import FileCache
 from ..records.rules import Rules
 from ..search.documents import SearchDocument, case_document, glossary_documents, page_document
-from ..search.indexes import PART_WORDS, write_config, write_pagefind, write_shards
+from ..search.indexes import PART_SIZE, write_config, write_pagefind, write_shards
 from ..search.words import Dictionary, domain_words, synonyms
 from ..text import SiteLinks
 from .pages import case_pages, render_problems, shared_pages
@@ -45,8 +45,8 @@ class CasebookConfig(Config):
     cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs and validation results
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
-    # the served search's index is built by Pagefind in parts of at most this many words
-    search_part_words = config_options.Type(int, default=PART_WORDS)
+    # the served search's index is built by Pagefind in parts of at most this many characters
+    search_part_size = config_options.Type(int, default=PART_SIZE)
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -223,7 +223,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             )
             return
         try:
-            parts = write_pagefind(site_dir, docs, self.dictionary, self.config.search_part_words)
+            parts = write_pagefind(site_dir, docs, self.dictionary, self.project.cache_dir, self.config.search_part_size)
         except RuntimeError as exc:
             raise PluginError(str(exc)) from exc
         write_config(site_dir, "pagefind", self.dictionary, synonyms(self.glossary), parts=parts)
