@@ -204,6 +204,7 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
             if name != "previous":
                 out[f"search_{name}_typical_ms"] = statistics.median(medians.values())
                 out[f"search_{name}_worst_ms"] = max(medians.values())
+                out[f"search_{name}_by_query_ms"] = medians
         browser.close()
     return out
 
@@ -340,6 +341,18 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
             line(f"{label}：第一次检索的下载量", "{:.0f} KB", f"search_{key}_kb"),
             line(f"{label}：索引大小", "{:.1f} MB", f"index_{key}_mb"),
         ]
+    searched = [n for n in ns if "search_served_by_query_ms" in rows[n]]
+    if searched:
+        columns = [(key, n) for key in ("served", "offline") for n in searched]
+        out += [
+            "",
+            "空闲后第一次检索，逐个检索词（毫秒）：",
+            "",
+            "| 检索词 | " + " | ".join(f"{'在线版' if key == 'served' else '离线版'} N = {n:,}" for key, n in columns) + " |",
+            "|---|" + "---|" * len(columns),
+        ]
+        for q in QUERIES:
+            out.append(f"| {q} | " + " | ".join(f"{rows[n][f'search_{key}_by_query_ms'][q]:.0f}" for key, n in columns) + " |")
     if len(ns) > 1 and 1000 in rows and max(ns) > 1000:
         big = max(ns)
         out.append("")
