@@ -250,14 +250,10 @@ def _unclosed(exc, text: str) -> tuple[tuple[int, int], str] | None:
     context = exc.context_mark
     reason = f"{exc.context or ''} {exc.problem or ''}"
     if context is not None and re.search(r"flow (sequence|mapping)", reason) and problem.line > context.line:
-        opening = _char_at(text, context)
-        name, closing, what = _BRACKETS.get(opening, ("括号", "", "内容"))
-        quoted = _as_text(lines[context.line], context.column)
+        opening, name, closing, what, advice = _bracket(text, lines, context)
         return (context.line + 1, context.column + 1), (
             f"第 {context.line + 1} 行第 {context.column + 1} 列的{name}“{opening}”在这一行没有闭合，"
-            f"YAML 把后面的行也读进了这个{what}：请在{what}末尾补上“{closing}”（各项之间用英文逗号分隔）；"
-            f"如果{name}是文字的一部分（如标题里的“{opening}试点{closing}”），请把整个值用引号括起来"
-            + (f"：{quoted}" if quoted else "")
+            f"YAML 把后面的行也读进了这个{what}：请在{what}末尾补上“{closing}”（各项之间用英文逗号分隔）；" + advice
         )
     tokens = _tokens_before(text, problem)
     last = tokens[-1] if tokens else None
@@ -278,15 +274,23 @@ def _unclosed(exc, text: str) -> tuple[tuple[int, int], str] | None:
         start = token.start_mark
         if depth or start.line != problem.line:
             return None
-        opening = _char_at(text, start)
-        name, closing, what = _BRACKETS.get(opening, ("括号", "", "内容"))
-        quoted = _as_text(lines[start.line], start.column)
+        opening, name, closing, what, advice = _bracket(text, lines, start)
         return (start.line + 1, start.column + 1), (
-            f"这个值以“{opening}”开头，被读作{name}{what}，到“{closing}”就结束了，后面的文字接不上："
-            f"如果{name}是文字的一部分（如标题里的“{opening}试点{closing}”），请把整个值用引号括起来"
-            + (f"：{quoted}" if quoted else "")
+            f"这个值以“{opening}”开头，被读作{name}{what}，到“{closing}”就结束了，后面的文字接不上：" + advice
         )
     return None
+
+
+def _bracket(text: str, lines: list[str], mark) -> tuple[str, str, str, str, str]:
+    """The bracket at mark: the character, its name, its closing character, what it makes, and the
+    advice for a bracket meant as text (quote the whole value, rewritten)."""
+    opening = _char_at(text, mark)
+    name, closing, what = _BRACKETS.get(opening, ("括号", "", "内容"))
+    quoted = _as_text(lines[mark.line], mark.column)
+    advice = f"如果{name}是文字的一部分（如标题里的“{opening}试点{closing}”），请把整个值用引号括起来" + (
+        f"：{quoted}" if quoted else ""
+    )
+    return opening, name, closing, what, advice
 
 
 def explain(exc, text: str) -> tuple[tuple[int, int], str]:
