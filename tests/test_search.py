@@ -137,12 +137,12 @@ def test_cases_come_before_glossary_and_pages_which_show_only_on_a_strong_match(
 def test_browser_reads_a_query_as_python_does(build):
     """search.js and words.py are one rule written twice: the same queries give the same words."""
     from casebook.records.catalog import load_catalog
-    from casebook.search.words import Dictionary, domain_words, query_words
+    from casebook.search.words import Dictionary, domain_words, query_words, synonyms
 
     from .paths import CASES_DIR
 
     page, _ = build
-    dictionary = Dictionary(domain_words(load_catalog([CASES_DIR], RULES)[0], GLOSSARY))
+    dictionary = Dictionary(domain_words(load_catalog([CASES_DIR], RULES)[0], GLOSSARY), synonyms(GLOSSARY))
     queries = [str(q["query"]) for q in QUERIES] + domain_terms() + ["１＋５＋Ｎ 西磑村", "A4 纸", "市"]
     in_browser = page.evaluate(
         """async qs => { await window.casebookSearch.start();

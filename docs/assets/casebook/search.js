@@ -47,7 +47,7 @@
   }
 
   /* ------------------------------------------------------------ the query */
-  var byStart = {}, t2s = {}, synonymGroups = [];
+  var byStart = {}, t2s = {}, synonymGroups = [], groups = [];
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+(?:\+[0-9a-z]+)*/g;
 
@@ -58,6 +58,8 @@
     var chars = Array.from(c.t2s);
     for (var i = 0; i + 1 < chars.length; i += 2) t2s[chars[i]] = chars[i + 1];
     synonymGroups = c.synonyms;
+    // each group's word and its names' words: see Dictionary.groups in words.py
+    groups = c.synonyms.map(function (names, k) { return [k + "syn", names.map(plainWords)]; });
   }
 
   function normalise(q) {
@@ -72,6 +74,18 @@
 
   // the words of a normalised query: see query_words in words.py
   function queryWords(q) {
+    var words = plainWords(q);
+    groups.forEach(function (g) {
+      g[1].forEach(function (name) {
+        if (!name.length || !name.every(function (w) { return words.indexOf(w) >= 0; })) return;
+        var at = Math.min.apply(null, name.map(function (w) { return words.indexOf(w); }));
+        words = words.slice(0, at).concat([g[0]], words.slice(at).filter(function (w) { return name.indexOf(w) < 0; }));
+      });
+    });
+    return words.filter(function (w, i) { return words.indexOf(w) === i; });
+  }
+
+  function plainWords(q) {
     var words = [];
     (q.match(RUN) || []).forEach(function (run) {
       if (!HAN.test(run[0]) || run.length === 1) { words.push(run.split("+").join("")); return; }
@@ -88,7 +102,8 @@
     return words.filter(function (w, i) { return words.indexOf(w) === i; });
   }
 
-  // the query as typed, and as it reads with each synonym of a glossary term it names
+  // the query as typed, and as it reads with each synonym of a glossary term it names: for the
+  // title match and the marks in the sentence (the index finds them all by the group's word)
   function variants(q) {
     var out = [q];
     synonymGroups.forEach(function (group) {
@@ -201,15 +216,11 @@
   // The address of every case a query finds, best first: the header's first ten, then the rest by score.
   function caseUrls(query) {
     return start().then(function () {
-      return Promise.all([search(query)].concat(queryVariants(query).map(function (v) { return allCases(v.words); })));
+      var words = queryWords(normalise(query).trim());
+      return Promise.all([search(query), words.length ? allCases(words) : []]);
     }).then(function (lists) {
       var head = lists[0].results.filter(function (r) { return r.kind === "case"; }).map(function (r) { return r.url; });
-      var best = {};
-      lists.slice(1).forEach(function (list) {
-        list.forEach(function (r) { if (!(r.url in best) || best[r.url] < r.score) best[r.url] = r.score; });
-      });
-      var rest = Object.keys(best).filter(function (u) { return head.indexOf(u) < 0; });
-      return head.concat(rest.sort(function (a, b) { return best[b] - best[a]; }));
+      return head.concat(lists[1].map(function (r) { return r.url; }).filter(function (u) { return head.indexOf(u) < 0; }));
     });
   }
 
@@ -218,39 +229,28 @@
   function search(query, limit) {
     limit = limit || 10;
     return start().then(function () {
-      var q = normalise(query).trim(), vs = queryVariants(query);
-      if (!vs.length) return { query: q, words: [], results: [] };
+      var q = normalise(query).trim(), words = queryWords(q), typed = plainWords(q), synonym = words.join(" ") !== typed.join(" ");
+      if (!words.length) return { query: q, words: [], results: [] };
+      var forms = variants(q), wholes = forms.map(function (v) { return v.replace(/\s+/g, ""); });
       var run = pagefind ? pagefindSearch : shardSearch;
       // a few more than asked for, so that a whole-phrase match below the cut can move up
-      var wanted = limit + 5;
-      return Promise.all(vs.map(function (v, n) {
-        return Promise.all([run(v.words, "case", wanted), run(v.words, "other", 3)]).then(function (r) {
-          r[0].concat(r[1]).forEach(function (res) {
-            var whole = v.text.replace(/\s+/g, "");  // 2: the title holds the whole query, 1: a key word does
-            res.phrase = normalise(res.title).indexOf(whole) >= 0 ? 2 : normalise(res.keys).indexOf(whole) >= 0 ? 1 : 0;
-            res.typed = n === 0;  // found by the query as typed, not only by a synonym
-          });
-          return r[0].concat(r[1].filter(function (res) { return res.phrase; }));
+      return Promise.all([run(words, "case", limit + 5), run(words, "other", 3)]).then(function (r) {
+        function inside(text) { text = normalise(text); return wholes.some(function (w) { return text.indexOf(w) >= 0; }); }
+        var results = r[0].concat(r[1]);
+        results.forEach(function (res) {
+          res.phrase = inside(res.title) ? 2 : inside(res.keys) ? 1 : 0;  // the title holds the whole query (or a synonym's form), or a key word does
+          res.typed = !synonym || holds(res, typed);
         });
-      })).then(function (lists) {
-        var best = {};
-        lists.forEach(function (list) {
-          list.forEach(function (r) {
-            var b = best[r.url];  // the query as typed keeps its own score: synonyms' scores are not comparable
-            if (!b || (!b.typed && (b.phrase < r.phrase || (b.phrase === r.phrase && b.score < r.score)))) best[r.url] = r;
-          });
-        });
-        var results = Object.keys(best).map(function (u) { return best[u]; });
         // cases first; among them, those whose title or key words hold the whole query, then those
-        // the query as typed finds, then those only a synonym finds
+        // that hold the query as typed, then those that hold only a synonym of it
         results.sort(function (a, b) {
           return config.kinds.indexOf(a.kind) - config.kinds.indexOf(b.kind) || b.phrase - a.phrase || b.typed - a.typed || b.score - a.score;
         });
         function isCase(r) { return r.kind === "case"; }
-        results = results.filter(isCase).slice(0, limit).concat(results.filter(function (r) { return !isCase(r); }));
-        var words = [].concat.apply([], vs.map(function (v) { return v.words; }));
-        results.forEach(function (r) { r.sentence = bestSentence(r.text, words); });
-        return { query: q, words: words, results: results };
+        results = results.filter(isCase).slice(0, limit).concat(results.filter(function (r) { return !isCase(r) && r.phrase; }));
+        var marked = [].concat.apply([], forms.map(plainWords));
+        results.forEach(function (r) { r.sentence = bestSentence(r.text, marked); });
+        return { query: q, words: marked, results: results };
       });
     });
   }

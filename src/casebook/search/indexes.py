@@ -49,7 +49,6 @@ def write_config(
     site_dir: Path,
     backend: str,
     dictionary: Dictionary,
-    synonyms: list[list[str]],
     shards: int = 0,
     parts: list[str] | None = None,
 ) -> None:
@@ -62,7 +61,7 @@ def write_config(
         "text_chunk": TEXT_CHUNK,
         "kinds": KINDS,
         "words": dictionary.words,
-        "synonyms": synonyms,
+        "synonyms": dictionary.synonyms,
         "t2s": "".join(f"{t}{s}" for t, s in simplified_characters().items()),
     }
     _write_script(site_dir / ASSETS / "config.js", "CASEBOOK_SEARCH_CONFIG", config)
@@ -140,9 +139,13 @@ def _parts(items: list[tuple[T, int]], part_size: int) -> list[dict[int, T]]:
 
 def _bundle(store: Path, part: dict[int, SearchDocument], dictionary: Dictionary) -> Path:
     """Pagefind's output for a part of the pages, made now unless an earlier build made it from the
-    same documents, domain words, code and Pagefind; with it, which page each fragment is."""
+    same documents, domain words, synonym groups, code and Pagefind; with it, which page each
+    fragment is."""
     key = hashlib.sha256(
-        json.dumps([_index_version(), dictionary.words, [[n, asdict(d)] for n, d in part.items()]], ensure_ascii=False).encode()
+        json.dumps(
+            [_index_version(), dictionary.words, dictionary.synonyms, [[n, asdict(d)] for n, d in part.items()]],
+            ensure_ascii=False,
+        ).encode()
     ).hexdigest()[:24]
     bundle = store / key
     if (bundle / BUNDLE_PAGES).exists():

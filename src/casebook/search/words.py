@@ -11,6 +11,10 @@ kinds of word that both sides can find the same way:
 
 Runs of Latin letters and digits are words as they are. Text is compared after NFKC (full- and
 half-width forms are the same), lower case and Traditional to Simplified, on both sides.
+
+A glossary term and its aliases are one more word, their group's (e.g. ``3syn``): a page holds it
+where it holds every word of one of the names, and a query naming one of them asks for it in place
+of that name's words. So 吹哨报到 finds the pages that say 街乡吹哨、部门报到 in one search.
 """
 
 from __future__ import annotations
@@ -62,27 +66,37 @@ def domain_words(catalog: Catalog, glossary: dict) -> list[str]:
 
 
 def synonyms(glossary: dict) -> list[list[str]]:
-    """Groups of names for one thing (a glossary term and its aliases): a query naming one also
-    searches for the others."""
+    """Groups of names for one thing (a glossary term and its aliases): a query naming one finds
+    the pages that name any (see Dictionary.groups)."""
     return [[normalise(n) for n in [e["term"], *e["aliases"]]] for e in glossary["terms"] if e.get("aliases")]
 
 
 class Dictionary:
-    """The domain words, looked up by their first two characters."""
+    """The domain words, looked up by their first two characters, and the synonym groups, each
+    name with its words."""
 
-    def __init__(self, words: list[str]):
+    def __init__(self, words: list[str], synonyms: list[list[str]] | None = None):
         self.words = words
+        self.synonyms = synonyms or []
         self.by_start: dict[str, list[str]] = {}
         for w in sorted(words, key=len, reverse=True):  # longest first: the query's longest match
             self.by_start.setdefault(w[:2], []).append(w)
+        self.groups = [(group_word(k), [_plain_query_words(n, self) for n in g]) for k, g in enumerate(self.synonyms)]
 
     def starting_at(self, run: str, i: int) -> list[str]:
         return [w for w in self.by_start.get(run[i : i + 2], ()) if run.startswith(w, i)]
 
 
+def group_word(k: int) -> str:
+    """The word of the k-th synonym group: a Latin run (kept whole by both sides) that no other
+    group's word begins, as a query word matches the index words it begins."""
+    return f"{k}syn"
+
+
 def index_words(text: str, dictionary: Dictionary) -> Counter[str]:
     """The words of a text for the index: every pair, every domain word it contains, each Latin
-    or number run, and the last character of each Chinese run."""
+    or number run, the last character of each Chinese run, and the word of each synonym group
+    one of whose names it holds (as often as the name's rarest word)."""
     words: Counter[str] = Counter()
     for run in _RUN.findall(normalise(text)):
         if not "\u3400" <= run[0]:
@@ -93,12 +107,36 @@ def index_words(text: str, dictionary: Dictionary) -> Counter[str]:
         for i in range(len(run) - 1):
             words[run[i : i + 2]] += 1
             words.update(dictionary.starting_at(run, i))
+    latin = [w for w in words if not "\u3400" <= w[0]]
+    for group, names in dictionary.groups:
+        if count := max((min(_occurrences(words, latin, w) for w in name) for name in names if name), default=0):
+            words[group] += count
     return words
+
+
+def _occurrences(words: Counter[str], latin: list[str], word: str) -> int:
+    """How often a query word is in a text's index words: a query word finds the index words it
+    begins (a pair or domain word is one whole, a Latin run or a lone character may begin more)."""
+    if "\u3400" <= word[0]:
+        return words[word] if len(word) >= 2 else sum(c for w, c in words.items() if w.startswith(word))
+    return sum(words[w] for w in latin if w.startswith(word))
 
 
 def query_words(query: str, dictionary: Dictionary) -> list[str]:
     """The words of a query (the same rule as search.js, which the browser runs): domain words
-    by longest match, the pairs of what is left, Latin and number runs as they are."""
+    by longest match, the pairs of what is left, Latin and number runs as they are; the words
+    of a synonym's name give way to its group's word."""
+    words = _plain_query_words(query, dictionary)
+    for group, names in dictionary.groups:
+        for name in names:
+            if name and all(w in words for w in name):
+                at = min(words.index(w) for w in name)
+                words = words[:at] + [group] + [w for w in words[at:] if w not in name]
+    return list(dict.fromkeys(words))
+
+
+def _plain_query_words(query: str, dictionary: Dictionary) -> list[str]:
+    """The words of a query before synonyms: see query_words."""
     words: list[str] = []
     for run in _RUN.findall(normalise(query)):
         if not "\u3400" <= run[0] or len(run) == 1:

@@ -87,7 +87,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(f"案例校验未通过（{len(self.problems)} 处问题），网站没有构建：\n{lines}")
         for problem in self.problems:  # the preview shows them on the pages too (not a warning: strict mode would stop)
             log.info(str(problem))
-        self.dictionary = Dictionary(domain_words(self.catalog, self.glossary))
+        self.dictionary = Dictionary(domain_words(self.catalog, self.glossary), synonyms(self.glossary))
         if not self.serving:
             self.search_docs = {}
         if not self.frozen:
@@ -218,15 +218,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         site_dir = Path(config.site_dir)
         offline = config.plugins.get("material/offline")
         if self.serving or (offline is not None and offline.config.enabled):
-            write_config(
-                site_dir, "shards", self.dictionary, synonyms(self.glossary), shards=write_shards(site_dir, docs, self.dictionary)
-            )
+            write_config(site_dir, "shards", self.dictionary, shards=write_shards(site_dir, docs, self.dictionary))
             return
         try:
             parts = write_pagefind(site_dir, docs, self.dictionary, self.project.cache_dir, self.config.search_part_size)
         except RuntimeError as exc:
             raise PluginError(str(exc)) from exc
-        write_config(site_dir, "pagefind", self.dictionary, synonyms(self.glossary), parts=parts)
+        write_config(site_dir, "pagefind", self.dictionary, parts=parts)
 
     def _preview_dir(self) -> Path:
         return self.project.cache_dir / "preview"
