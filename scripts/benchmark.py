@@ -153,6 +153,8 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
         page.wait_for_function(
             f"q => ({shown}) && (window.__bench.shown = window.__bench.shown || performance.now())", arg=text, timeout=120_000
         )
+        if box == ui["ours"][0] and page.locator(".cb-search__status").inner_text() == "搜索暂时不可用":
+            raise RuntimeError(f"search failed on {page.url} for {text}")
         return page.evaluate("() => (window.__bench.shown - window.__bench.input) / 1000")
 
     out = {}

@@ -206,3 +206,17 @@ def test_a_part_of_the_index_is_made_again_only_when_its_pages_change(tmp_path, 
     build(docs)
     assert ran == [[0, 1], [2, 3], [2, 3]]
     assert len(list((cache / "pagefind").iterdir())) == 2  # the replaced part's old bundle is gone
+
+
+def test_cases_that_hold_only_a_synonym_follow_those_that_hold_the_query_as_typed(build):
+    page, _ = build
+    for query in ("吹哨报到", "村民说事会"):
+        found = page.evaluate(
+            "async q => (await window.casebookSearch.search(q, 50)).results.filter(r => r.kind === 'case')"
+            ".map(r => ({phrase: r.phrase, typed: r.typed, text: r.title + ' ' + r.keys + ' ' + r.text}))",
+            query,
+        )
+        assert [r["typed"] for r in found] == [normalise(query) in normalise(r["text"]) for r in found]
+        if query == "村民说事会":  # one case says so; others only 村民说事
+            assert True in [r["typed"] for r in found] and False in [r["typed"] for r in found]
+        assert found == sorted(found, key=lambda r: (-r["phrase"], -r["typed"]))

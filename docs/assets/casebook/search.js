@@ -115,9 +115,10 @@
     return out.filter(function (v, i) { return out.indexOf(v) === i; }).slice(0, 6);
   }
 
-  // the query as typed and with each synonym, each with its words
-  function queryVariants(query) {
-    return variants(normalise(query).trim()).map(function (v) { return { text: v, words: queryWords(v) }; }).filter(function (v) { return v.words.length; });
+  // does a result hold every word, as the index reads it (a Latin or number word begins a run)?
+  function holds(r, words) {
+    var runs = " " + (normalise(r.title + "\n" + r.keys + "\n" + r.text).match(RUN) || []).map(function (x) { return x.split("+").join(""); }).join(" ");
+    return words.every(function (w) { return runs.indexOf(HAN.test(w[0]) ? w : " " + w) >= 0; });
   }
 
   /* ------------------------------------------------------------ Pagefind (served site) */
