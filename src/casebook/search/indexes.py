@@ -41,6 +41,7 @@ TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 # characters of text per Pagefind run (about one index word each): about 0.5 GB of the indexer's
 # memory, some 900 cases of the benchmark's length
 PART_SIZE = 1_000_000
+PART_HEADROOM = 1.1  # parts are drawn by hash: see _parts
 BUNDLE_PAGES = "casebook-pages.json"  # in a cached Pagefind bundle: which page each fragment is
 T = TypeVar("T")
 
@@ -97,8 +98,8 @@ def write_pagefind(
     site_dir: Path, docs: list[SearchDocument], dictionary: Dictionary, cache_dir: Path, part_size: int = PART_SIZE
 ) -> list[str]:
     """Pagefind's index of the same words, in site/pagefind/. Its indexer holds every word of a
-    run in memory (about half a kilobyte each), so a large site is indexed in parts of at most
-    part_size characters, one run each: the first in site/pagefind/, the others in
+    run in memory (about half a kilobyte each), so a large site is indexed in parts of about
+    part_size characters (see _parts), one run each: the first in site/pagefind/, the others in
     site/pagefind/part-N/, which the browser merges into the first (mergeIndex). A part whose
     pages are those of an earlier build is copied from cache_dir/pagefind/, not indexed again.
     Returns the addresses of the parts after the first."""
@@ -106,7 +107,7 @@ def write_pagefind(
     store = cache_dir / "pagefind"
     pages: dict[str, str] = {}
     parts, used = [], set()
-    sized = [(doc, len(doc.indexed_text) + sum(map(len, doc.keys))) for doc in docs]
+    sized = [(doc, doc.url, len(doc.indexed_text) + sum(map(len, doc.keys))) for doc in docs]
     for n, part in enumerate(_parts(sized, part_size)):
         bundle = _bundle(store, part, dictionary)
         used.add(bundle.name)
@@ -124,27 +125,26 @@ def write_pagefind(
     return parts
 
 
-def _parts(items: list[tuple[T, int]], part_size: int) -> list[dict[int, T]]:
-    """Consecutive items (by number) grouped so that no group but a one-item group passes part_size."""
-    parts: list[dict[int, T]] = [{}]
-    size = 0
-    for n, (item, item_size) in enumerate(items):
-        if parts[-1] and size + item_size > part_size:
-            parts.append({})
-            size = 0
-        parts[-1][n] = item
-        size += item_size
-    return parts
+def _parts(items: list[tuple[T, str, int]], part_size: int) -> list[list[T]]:
+    """Items (item, address, size) drawn into parts of about part_size by a hash of the address,
+    each part in the items' order. So each part is a like sample of the whole: Pagefind ranks a
+    part's pages by that part's own word counts, and parts cut from a sorted list would rank one
+    part's pages above another's. And an added or edited page changes its own part only. A part
+    draws a few per cent more or less than its share; PART_HEADROOM keeps it under part_size."""
+    count = max(1, math.ceil(sum(size for *_, size in items) * PART_HEADROOM / part_size))
+    parts: list[list[T]] = [[] for _ in range(count)]
+    for item, address, _ in items:
+        parts[int.from_bytes(hashlib.sha256(address.encode()).digest()[:8], "big") % count].append(item)
+    return [part for part in parts if part]
 
 
-def _bundle(store: Path, part: dict[int, SearchDocument], dictionary: Dictionary) -> Path:
+def _bundle(store: Path, part: list[SearchDocument], dictionary: Dictionary) -> Path:
     """Pagefind's output for a part of the pages, made now unless an earlier build made it from the
     same documents, domain words, synonym groups, code and Pagefind; with it, which page each
     fragment is."""
     key = hashlib.sha256(
         json.dumps(
-            [_index_version(), dictionary.words, dictionary.synonyms, [[n, asdict(d)] for n, d in part.items()]],
-            ensure_ascii=False,
+            [_index_version(), dictionary.words, dictionary.synonyms, [asdict(d) for d in part]], ensure_ascii=False
         ).encode()
     ).hexdigest()[:24]
     bundle = store / key
@@ -152,8 +152,8 @@ def _bundle(store: Path, part: dict[int, SearchDocument], dictionary: Dictionary
         return bundle
     building = store / f".{key}-{os.getpid()}"  # renamed when whole: no build sees half of one
     shutil.rmtree(building, ignore_errors=True)
-    _run_pagefind({n: _pagefind_page(d, dictionary) for n, d in part.items()}, building)
-    pages = {}  # a fragment names the page it was made from, by number
+    _run_pagefind([_pagefind_page(d, dictionary) for d in part], building)
+    pages = {}  # a fragment names the page it was made from, by its number in the part
     for fragment in (building / "fragment").glob("*.pf_fragment"):
         data = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
         pages[fragment.stem] = part[int(data["url"].strip("/"))].url
@@ -174,9 +174,9 @@ def _index_version() -> str:
     return digest.hexdigest()
 
 
-def _run_pagefind(pages: dict[int, str], out: Path) -> None:
+def _run_pagefind(pages: list[str], out: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as tmp:
-        for n, page in pages.items():  # named by number: the address comes back as metadata
+        for n, page in enumerate(pages):  # named by number: the address comes back as metadata
             path = Path(tmp, str(n), "index.html")
             path.parent.mkdir()
             path.write_text(page, encoding="utf-8")

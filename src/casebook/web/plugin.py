@@ -45,7 +45,7 @@ class CasebookConfig(Config):
     cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs and validation results
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
-    # the served search's index is built by Pagefind in parts of at most this many characters
+    # the served search's index is built by Pagefind in parts of about this many characters
     search_part_size = config_options.Type(int, default=PART_SIZE)
 
 
