@@ -134,7 +134,9 @@
         return Promise.all(config.pagefind_parts.map(function (part) { return pf.mergeIndex(ROOT + part, { language: "zxx" }); }));
       }).then(function () {
         pagefind = pf;
-        pf.preload("案例");  // fetches the WebAssembly and the index's entry while the reader types
+        // a first search while the reader looks at the page: it fetches each part's filter and
+        // readies Pagefind's search, which the reader's first query would otherwise wait for
+        pf.search("案例", { filters: { kind: "case" } });
       });
     }).finally(function () { html.setAttribute("lang", lang); });
   }
