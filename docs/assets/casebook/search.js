@@ -59,7 +59,7 @@
     for (var i = 0; i + 1 < chars.length; i += 2) t2s[chars[i]] = chars[i + 1];
     synonymGroups = c.synonyms;
     // each group's word and its names' words: see Dictionary.groups in words.py
-    groups = c.synonyms.map(function (names, k) { return [k + "syn", names.map(plainWords)]; });
+    groups = c.synonyms.map(function (names, k) { return ["zq" + k + "x", names.map(plainWords)]; });
   }
 
   function normalise(q) {
@@ -396,9 +396,8 @@
     });
   }
   headerSearch();
-  // Load the index's first pieces once the page is idle, so that a reader's first query does not wait
-  // for them (the browser caches them for the next pages).
-  window.addEventListener("load", function () {
-    (window.requestIdleCallback || function (f) { setTimeout(f, 500); })(function () { start(); }, { timeout: 3000 });
-  });
+  // Load the index's first pieces now, not once the page is idle: this script comes after the page's
+  // content, and a reader who types at once would wait for them (the browser caches them for the
+  // next pages). A query says so if they cannot load.
+  start().catch(function () {});
 })();

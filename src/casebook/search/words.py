@@ -12,7 +12,7 @@ kinds of word that both sides can find the same way:
 Runs of Latin letters and digits are words as they are. Text is compared after NFKC (full- and
 half-width forms are the same), lower case and Traditional to Simplified, on both sides.
 
-A glossary term and its aliases are one more word, their group's (e.g. ``3syn``): a page holds it
+A glossary term and its aliases are one more word, their group's (e.g. ``zq3x``): a page holds it
 where it holds every word of one of the names, and a query naming one of them asks for it in place
 of that name's words. So 吹哨报到 finds the pages that say 街乡吹哨、部门报到 in one search.
 """
@@ -88,15 +88,16 @@ class Dictionary:
 
 
 def group_word(k: int) -> str:
-    """The word of the k-th synonym group: a Latin run (kept whole by both sides) that no other
-    group's word begins, as a query word matches the index words it begins."""
-    return f"{k}syn"
+    """The word of the k-th synonym group: a Latin run (kept whole by both sides) that begins no
+    other group's word, as a query word matches the index words it begins, nor a number's (a
+    reader typing 12345 passes through 1 and 12)."""
+    return f"zq{k}x"
 
 
 def index_words(text: str, dictionary: Dictionary) -> Counter[str]:
     """The words of a text for the index: every pair, every domain word it contains, each Latin
     or number run, the last character of each Chinese run, and the word of each synonym group
-    one of whose names it holds (as often as the name's rarest word)."""
+    one of whose names it holds (as often as it holds the name it holds most)."""
     words: Counter[str] = Counter()
     for run in _RUN.findall(normalise(text)):
         if not "\u3400" <= run[0]:
