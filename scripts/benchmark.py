@@ -386,7 +386,7 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
         "没有校验、页面生成和安全过滤；它的检索是 Material 自带的（lunr，装有 jieba 时用 jieba 分词），"
         "本项目的构建则写 Pagefind 索引（在线版）或脚本分片（离线版）。",
         "- 在线版构建的峰值内存取 MkDocs 进程和 Pagefind 建索引进程（MkDocs 之后单独运行）中较大的一个。"
-        "Pagefind 每个词约占半 KB 内存，所以大网站分批建索引，每批不超过一百万个词（约 1,000 个合成案例），"
+        "Pagefind 每个词约占半 KB 内存，所以大网站分批建索引，每批约一百万字（约 900 个合成案例，按页面地址的哈希分批），"
         "浏览器把各批合在一起检索；峰值内存因此不随案例数增长。MkDocs 进程本身的内存看离线版构建（它不运行 Pagefind）。",
         "",
     ]

@@ -42,7 +42,7 @@ class CasebookConfig(Config):
     cases_dir = config_options.Type(str, default=DEFAULTS["cases_dir"])
     schemas_dir = config_options.Type(str, default=DEFAULTS["schemas_dir"])
     lectures_dir = config_options.Type(str, default=DEFAULTS["lectures_dir"])
-    cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs and validation results
+    cache_dir = config_options.Type(str, default=DEFAULTS["cache_dir"])  # PDFs, validation results, Pagefind parts
     pdf = config_options.Type(bool, default=True)  # handouts and packs, cached by content hash
     contributing = config_options.Type(str, default="CONTRIBUTING.md")  # shown as the 编辑指南 page
     # the served search's index is built by Pagefind in parts of about this many characters
