@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import yaml
 from casebook.search import indexes
 from casebook.search.documents import SearchDocument, page_text
 from casebook.search.indexes import _parts, write_pagefind
-from casebook.search.words import Dictionary, normalise
+from casebook.search.words import Dictionary, _occurrences, index_words, normalise, query_words
 
 from .paths import RULES
 from .site_support import case_ids, header_search, serious_accessibility_violations, top_cases
@@ -73,6 +74,56 @@ def test_every_domain_term_finds_every_case_that_says_it(build, built_site):
         if wanted - set(found[term]):
             missing[term] = sorted(wanted - set(found[term]))
     assert missing == {}
+
+
+# Queries with a word no case holds, or a word only one case holds beside a common one: left to
+# itself, Pagefind answers these with pages that lack a word (a missing word is left out of the
+# query, or matched by a shorter word it begins with), and in an index built in parts it does so
+# in each part that lacks the word.
+STRAY_QUERIES = ["停车龘", "加装电梯龘", "宁波龘", "123456", "六榕寺", "六榕 加装电梯", "宁波 议事协商", "兴隆嬢嬢 停车"]
+
+
+def test_every_case_a_query_finds_holds_every_word_of_it(build, offline_site):
+    """The header's results and the browse list's: a case is found only if it holds each word of
+    the query as the index reads it (words.py), on every build."""
+    page, _ = build
+    documents, dictionary = indexed_documents(offline_site)
+    queries = [*STRAY_QUERIES, *(str(q["query"]) for q in QUERIES), *domain_terms()]
+    found = page.evaluate(
+        "async qs => { const out = {}; for (const q of qs) out[q] = await window.casebookSearch.caseUrls(q); return out; }",
+        queries,
+    )
+    found = {query: case_ids(["/" + url for url in urls]) for query, urls in found.items()}
+    stray = {}
+    for query, cases in found.items():
+        words = query_words(query, dictionary)
+        if wrong := [case for case in cases if not _holds(documents[case], words)]:
+            stray[query] = wrong
+    assert stray == {}
+    assert "guangzhou-liurong-elevators" in found["六榕 加装电梯"] and found["停车龘"] == []
+
+
+def indexed_documents(site: Path) -> tuple[dict[str, Counter[str]], Dictionary]:
+    """Each case's index words (by its id), from the search data of a built offline site; the site's dictionary."""
+    config = script_data(site / indexes.ASSETS / "config.js")
+    dictionary = Dictionary(config["words"], config["synonyms"])
+    texts: dict[int, list[str]] = dict(script_data(path) for path in (site / indexes.ASSETS / "text").glob("*.js"))
+    documents = {}
+    for n, (url, kind, *_, keys) in enumerate(script_data(site / indexes.ASSETS / "docs.js")):
+        if kind == 0:
+            text = texts[n // config["text_chunk"]][n % config["text_chunk"]]
+            documents[case_ids(["/" + url])[0]] = index_words(keys, dictionary) + index_words(text, dictionary)
+    return documents, dictionary
+
+
+def script_data(path: Path):
+    """What a search data script (indexes._write_script) hands to its function."""
+    return json.loads(re.search(r"\((.*)\);", path.read_text(encoding="utf-8")).group(1))
+
+
+def _holds(words_of_page: Counter[str], query: list[str]) -> bool:
+    latin = [w for w in words_of_page if not "\u3400" <= w[0]]
+    return all(_occurrences(words_of_page, latin, word) for word in query)
 
 
 def test_traditional_full_width_and_synonyms_find_the_same_cases(build):
@@ -164,15 +215,13 @@ def test_a_served_index_built_in_parts_holds_every_page_once(parted_site, built_
     """The parted build (see parted_site): several Pagefind runs, which the browser merges; together
     they hold each page the one-run index holds, once."""
     site = parted_site[0]
-    config = json.loads(re.search(r"\((.*)\);", (site / "assets/search/config.js").read_text(encoding="utf-8")).group(1))
+    config = script_data(site / indexes.ASSETS / "config.js")
     assert len(config["pagefind_parts"]) >= 3
     assert all((site / part / "pagefind-entry.json").exists() for part in config["pagefind_parts"])
     fragments = [f for part in ["pagefind/", *config["pagefind_parts"]] for f in (site / part / "fragment").iterdir()]
-    pages = json.loads(re.search(r"\((.*)\);", (site / "assets/search/pagefind-pages.js").read_text(encoding="utf-8")).group(1))
-    whole = json.loads(
-        re.search(r"\((.*)\);", (built_site[0] / "assets/search/pagefind-pages.js").read_text(encoding="utf-8")).group(1)
-    )
-    assert len(fragments) == len(pages) and sorted(pages.values()) == sorted(whole.values())
+    pages = [url for part in script_data(site / indexes.ASSETS / "pagefind-pages.js") for url in part.values()]
+    [whole] = script_data(built_site[0] / indexes.ASSETS / "pagefind-pages.js")  # one part
+    assert len(fragments) == len(pages) and sorted(pages) == sorted(whole.values())
 
 
 def test_parts_are_drawn_by_address_near_their_size():
@@ -202,10 +251,10 @@ def test_a_part_of_the_index_is_made_again_only_when_its_pages_change(tmp_path, 
     def build(docs):
         site = tmp_path / "site"
         parts = write_pagefind(site, docs, dictionary, cache, part_size=30)  # 90 characters: three or so parts
-        pages = json.loads(
-            re.search(r"\((.*)\);", (site / "assets/search/pagefind-pages.js").read_text(encoding="utf-8")).group(1)
+        pages = script_data(site / indexes.ASSETS / "pagefind-pages.js")
+        assert len(pages) == len(parts) + 1 and sorted(url for part in pages for url in part.values()) == sorted(
+            d.url for d in docs
         )
-        assert sorted(pages.values()) == sorted(d.url for d in docs)
         assert all((site / part / "pagefind-entry.json").exists() for part in ["pagefind/", *parts])
         return parts
 

@@ -59,7 +59,7 @@
     for (var i = 0; i + 1 < chars.length; i += 2) t2s[chars[i]] = chars[i + 1];
     synonymGroups = c.synonyms;
     // each group's word and its names' words: see Dictionary.groups in words.py
-    groups = c.synonyms.map(function (names, k) { return ["zq" + k + "x", names.map(plainWords)]; });
+    groups = c.synonyms.map(function (names, k) { return [c.group_words[k], names.map(plainWords)]; });
   }
 
   function normalise(q) {
@@ -115,10 +115,18 @@
     return out.filter(function (v, i) { return out.indexOf(v) === i; }).slice(0, 6);
   }
 
-  // does a result hold every word, as the index reads it (a Latin or number word begins a run)?
+  // Does a result hold every word, as the index reads its key words (and a case's text)? A Chinese
+  // word anywhere, a Latin or number word at the start of a run, a group's word where one of the
+  // names' words all are: see _occurrences in words.py.
   function holds(r, words) {
-    var runs = " " + (normalise(r.title + "\n" + r.keys + "\n" + r.text).match(RUN) || []).map(function (x) { return x.split("+").join(""); }).join(" ");
-    return words.every(function (w) { return runs.indexOf(HAN.test(w[0]) ? w : " " + w) >= 0; });
+    var text = r.title + "\n" + r.keys + (r.kind === "case" ? "\n" + r.text : "");
+    var runs = " " + (normalise(text).match(RUN) || []).map(function (x) { return x.split("+").join(""); }).join(" ");
+    function has(w) {
+      var group = groups.filter(function (g) { return g[0] === w; })[0];
+      if (group) return group[1].some(function (name) { return name.length && name.every(has); });
+      return runs.indexOf(HAN.test(w[0]) ? w : " " + w) >= 0;
+    }
+    return words.every(has);
   }
 
   /* ------------------------------------------------------------ Pagefind (served site) */
@@ -141,15 +149,29 @@
     }).finally(function () { html.setAttribute("lang", lang); });
   }
 
+  // Where a part of the index lacks a word of the query, Pagefind leaves the word out there and
+  // answers with that part's pages that hold the others. So each result is checked, and while
+  // too few hold every word, the next ones are read: a few batches at most, as the pages that hold
+  // every word score higher.
+  var BATCHES = 3;
   function pagefindSearch(words, kind, limit) {
     var filters = kind === "case" ? { kind: "case" } : { kind: { any: config.kinds.slice(1) } };
     return pagefind.search(words.join(" "), { filters: filters }).then(function (found) {
-      return Promise.all(found.results.slice(0, limit).map(function (r) {
-        return r.data().then(function (d) {
-          var m = d.meta;
-          return { url: m.url, kind: d.filters.kind[0], title: m.title, place: m.place || "", level: m.level || "", keys: m.keys || m.title, text: m.text || "", score: r.score };
+      function from(at, kept) {
+        return Promise.all(found.results.slice(at, at + limit).map(pagefindResult)).then(function (read) {
+          kept = kept.concat(read.filter(function (r) { return holds(r, words); }));
+          var more = kept.length < limit && at + limit < found.results.length && at + limit < BATCHES * limit;
+          return more ? from(at + limit, kept) : kept.slice(0, limit);
         });
-      }));
+      }
+      return from(0, []);
+    });
+  }
+
+  function pagefindResult(r) {
+    return r.data().then(function (d) {
+      var m = d.meta;
+      return { url: m.url, kind: d.filters.kind[0], title: m.title, place: m.place || "", level: m.level || "", keys: m.keys || m.title, text: m.text || "", score: r.score };
     });
   }
 
@@ -200,10 +222,13 @@
   }
 
   /* ------------------------------------------------------------ every case of a query (browse) */
-  // Pagefind names its results by an id; the build lists which page each id is, so that a long
-  // list of results needs no fetch per result.
-  var pagefindPages = null;
-  window.CASEBOOK_PAGEFIND_PAGES = function (p) { pagefindPages = p; };
+  // Pagefind names its results by an id; the build lists which page each id is, part by part, so
+  // that a long list of results needs no fetch per result.
+  var pagefindPages = null;  // id: [part, address]
+  window.CASEBOOK_PAGEFIND_PAGES = function (parts) {
+    pagefindPages = {};
+    parts.forEach(function (part, n) { Object.keys(part).forEach(function (id) { pagefindPages[id] = [n, part[id]]; }); });
+  };
 
   function allCases(words) {
     if (!pagefind) {
@@ -212,7 +237,17 @@
       });
     }
     return Promise.all([loadScript(BASE + "pagefind-pages.js"), pagefind.search(words.join(" "), { filters: { kind: "case" } })]).then(function (r) {
-      return r[1].results.map(function (x) { return { url: pagefindPages[x.id], score: x.score }; });
+      // A part that lacks a word answers only with pages that lack it (see pagefindSearch), and
+      // one that has them all only with pages that hold them: its first result tells which.
+      var results = r[1].results, first = {};
+      results.forEach(function (x) { var part = pagefindPages[x.id][0]; first[part] = first[part] || x; });
+      return Promise.all(Object.keys(first).map(function (part) {
+        return pagefindResult(first[part]).then(function (res) { return holds(res, words) ? +part : -1; });
+      })).then(function (whole) {
+        return results.filter(function (x) { return whole.indexOf(pagefindPages[x.id][0]) >= 0; }).map(function (x) {
+          return { url: pagefindPages[x.id][1], score: x.score };
+        });
+      });
     });
   }
 

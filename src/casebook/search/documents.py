@@ -1,5 +1,5 @@
 """What search knows of a page: its address, kind, title, the words it should be found by
-first (title, aliases, keywords, place, themes) and the text a result quotes."""
+first (title, aliases, keywords, place, level, themes, mechanisms) and the text a result quotes."""
 
 from __future__ import annotations
 
@@ -35,7 +35,16 @@ class SearchDocument:
 def case_document(url: str, case: Case, html: str) -> SearchDocument:
     data = case.data
     places = place_chain(data["location"])
-    keys = [data["title"], *data.get("aliases", []), *data["keywords"], *places, *data["themes"], *data.get("mechanisms", [])]
+    # the level too: a result shows it, and Pagefind finds a page by its metadata as well
+    keys = [
+        data["title"],
+        *data.get("aliases", []),
+        *data["keywords"],
+        *places,
+        data["level"],
+        *data["themes"],
+        *data.get("mechanisms", []),
+    ]
     return SearchDocument(
         url=url,
         kind="case",

@@ -43,6 +43,10 @@ TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 PART_SIZE = 1_000_000
 PART_HEADROOM = 1.1  # parts are drawn by hash: see _parts
 BUNDLE_PAGES = "casebook-pages.json"  # in a cached Pagefind bundle: which page each fragment is
+# Pagefind matches a query word to the index words it begins, and where there are none, to the
+# longest index word that begins it (六榕寺 to 六). Each index word ends in this, which no query
+# word holds: a query word is matched only to the words it begins, as in the script shards.
+WORD_END = "_"
 T = TypeVar("T")
 
 
@@ -63,6 +67,7 @@ def write_config(
         "kinds": KINDS,
         "words": dictionary.words,
         "synonyms": dictionary.synonyms,
+        "group_words": [word for word, _ in dictionary.groups],
         "t2s": "".join(f"{t}{s}" for t, s in simplified_characters().items()),
     }
     _write_script(site_dir / ASSETS / "config.js", "CASEBOOK_SEARCH_CONFIG", config)
@@ -105,7 +110,7 @@ def write_pagefind(
     Returns the addresses of the parts after the first."""
     shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
     store = cache_dir / "pagefind"
-    pages: dict[str, str] = {}
+    pages: list[dict[str, str]] = []  # for each part, which page each of its fragments is
     parts, used = [], set()
     sized = [(doc, doc.url, len(doc.indexed_text) + sum(map(len, doc.keys))) for doc in docs]
     for n, part in enumerate(_parts(sized, part_size)):
@@ -113,14 +118,14 @@ def write_pagefind(
         used.add(bundle.name)
         out = Path("pagefind", f"part-{n}" if n else "")
         shutil.copytree(bundle, site_dir / out, ignore=shutil.ignore_patterns(BUNDLE_PAGES))
-        pages.update(json.loads((bundle / BUNDLE_PAGES).read_text(encoding="utf-8")))
+        pages.append(json.loads((bundle / BUNDLE_PAGES).read_text(encoding="utf-8")))
         if n:
             parts.append(f"{out.as_posix()}/")
     for old in store.iterdir():  # one index's worth: the cache stays bounded
         if old.name not in used:
             shutil.rmtree(old, ignore_errors=True)
-    # Which page each of Pagefind's ids is: the browse page's keyword lists every case a query
-    # finds without fetching each one.
+    # Which page each of Pagefind's ids is, part by part: the browse page's keyword lists every
+    # case a query finds without fetching each one.
     _write_script(site_dir / ASSETS / "pagefind-pages.js", "CASEBOOK_PAGEFIND_PAGES", pages)
     return parts
 
@@ -192,8 +197,8 @@ def _run_pagefind(pages: list[str], out: Path) -> None:
 def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
     """A page for Pagefind to index: our words, spaced, the key words weighted; the address,
     title, place, level and text it hands back as metadata."""
-    keys = " ".join(index_words(" ".join(doc.keys), dictionary).elements())
-    body = " ".join(index_words(doc.indexed_text, dictionary).elements())
+    keys = " ".join(word + WORD_END for word in index_words(" ".join(doc.keys), dictionary).elements())
+    body = " ".join(word + WORD_END for word in index_words(doc.indexed_text, dictionary).elements())
     meta = {
         "url": doc.url,
         "title": doc.title,

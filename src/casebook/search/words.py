@@ -12,7 +12,7 @@ kinds of word that both sides can find the same way:
 Runs of Latin letters and digits are words as they are. Text is compared after NFKC (full- and
 half-width forms are the same), lower case and Traditional to Simplified, on both sides.
 
-A glossary term and its aliases are one more word, their group's (e.g. ``zq3x``): a page holds it
+A glossary term and its aliases are one more word, their group's (e.g. ``zqdx``): a page holds it
 where it holds every word of one of the names, and a query naming one of them asks for it in place
 of that name's words. So 吹哨报到 finds the pages that say 街乡吹哨、部门报到 in one search.
 """
@@ -87,11 +87,21 @@ class Dictionary:
         return [w for w in self.by_start.get(run[i : i + 2], ()) if run.startswith(w, i)]
 
 
+GROUP_DIGITS = "abcdefghijklmnopqrstuvw"  # no x: the x that ends a group's word is in no other place
+
+
 def group_word(k: int) -> str:
-    """The word of the k-th synonym group: a Latin run (kept whole by both sides) that begins no
-    other group's word, as a query word matches the index words it begins, nor a number's (a
-    reader typing 12345 passes through 1 and 12)."""
-    return f"zq{k}x"
+    """The word of the k-th synonym group: a Latin run (kept whole by both sides) of letters
+    only, its number written in GROUP_DIGITS between zq and x. As a query word matches the index
+    words it begins, no group's word may begin another's (zqbx, zqbax), nor a number's: Pagefind
+    also indexes the digits in a run of letters and digits as a word, and zq12x would be found by
+    a reader typing 12345 on the way."""
+    digits = ""
+    while True:
+        k, digit = divmod(k, len(GROUP_DIGITS))
+        digits = GROUP_DIGITS[digit] + digits
+        if not k:
+            return f"zq{digits}x"
 
 
 def index_words(text: str, dictionary: Dictionary) -> Counter[str]:
