@@ -130,7 +130,7 @@
   }
 
   /* ------------------------------------------------------------ Pagefind (served site) */
-  var pagefind = null;
+  var pagefind = null, queried = false;
   function startPagefind() {
     // Pagefind splits a query itself when the page says zh (its index is ours, in zxx): it reads
     // the language once, when it starts, so the page says zxx for that moment.
@@ -143,8 +143,9 @@
       }).then(function () {
         pagefind = pf;
         // a first search while the reader looks at the page: it fetches each part's filter and
-        // readies Pagefind's search, which the reader's first query would otherwise wait for
-        pf.search("案例", { filters: { kind: "case" } });
+        // readies Pagefind's search, which the reader's first query would otherwise wait for;
+        // not when that query is here already, as it would wait for this one
+        if (!queried) pf.search("案例", { filters: { kind: "case" } });
       });
     }).finally(function () { html.setAttribute("lang", lang); });
   }
@@ -266,6 +267,7 @@
   // Results for a query: cases by score, then glossary terms and pages whose title holds the query.
   function search(query, limit) {
     limit = limit || 10;
+    queried = true;
     return start().then(function () {
       var q = normalise(query).trim(), words = queryWords(q), typed = plainWords(q), synonym = words.join(" ") !== typed.join(" ");
       if (!words.length) return { query: q, words: [], results: [] };
