@@ -130,7 +130,7 @@
   }
 
   /* ------------------------------------------------------------ Pagefind (served site) */
-  var pagefind = null, queried = false;
+  var pagefind = null, queried = false;  // queried: a reader's query is on its way (typed or asked)
   function startPagefind() {
     // Pagefind splits a query itself when the page says zh (its index is ours, in zxx): it reads
     // the language once, when it starts, so the page says zxx for that moment.
@@ -405,7 +405,7 @@
         if (mine === asked) { status.textContent = "搜索暂时不可用"; panel.dataset.shown = query; }
       });
     }
-    function later() { clearTimeout(timer); timer = setTimeout(run, 60); }
+    function later() { queried = true; clearTimeout(timer); timer = setTimeout(run, 60); }
     // typing, pasting and the end of an input method's composition all come as input events
     input.addEventListener("input", function (e) { if (!e.isComposing) later(); });
     input.addEventListener("compositionend", later);
