@@ -118,9 +118,13 @@
   // Does a result hold every word, as the index reads its key words (and a case's text)? A Chinese
   // word anywhere, a Latin or number word at the start of a run, a group's word where one of the
   // names' words all are: see _occurrences in words.py.
+  // (A result's runs are read once: it is checked for the query's words and for the words as typed.)
   function holds(r, words) {
-    var text = r.title + "\n" + r.keys + (r.kind === "case" ? "\n" + r.text : "");
-    var runs = " " + (normalise(text).match(RUN) || []).map(function (x) { return x.split("+").join(""); }).join(" ");
+    if (r.runs === undefined) {
+      var text = r.title + "\n" + r.keys + (r.kind === "case" ? "\n" + r.text : "");
+      r.runs = " " + (normalise(text).match(RUN) || []).map(function (x) { return x.split("+").join(""); }).join(" ");
+    }
+    var runs = r.runs;
     function has(w) {
       var group = groups.filter(function (g) { return g[0] === w; })[0];
       if (group) return group[1].some(function (name) { return name.length && name.every(has); });

@@ -197,8 +197,11 @@ def _run_pagefind(pages: list[str], out: Path) -> None:
 def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
     """A page for Pagefind to index: our words, spaced, the key words weighted; the address,
     title, place, level and text it hands back as metadata."""
-    keys = " ".join(word + WORD_END for word in index_words(" ".join(doc.keys), dictionary).elements())
-    body = " ".join(word + WORD_END for word in index_words(doc.indexed_text, dictionary).elements())
+
+    def spaced(text: str) -> str:
+        return " ".join(word + WORD_END for word in index_words(text, dictionary).elements())
+
+    keys, body = spaced(" ".join(doc.keys)), spaced(doc.indexed_text)
     meta = {
         "url": doc.url,
         "title": doc.title,
