@@ -173,11 +173,13 @@
     });
   }
 
+  // What a result shows is in a file of ours named by Pagefind's id (Pagefind's own holds only
+  // the words it indexed).
   function pagefindResult(r) {
-    return r.data().then(function (d) {
-      var m = d.meta;
-      return { url: m.url, kind: d.filters.kind[0], title: m.title, place: m.place || "", level: m.level || "", keys: m.keys || m.title, text: m.text || "", score: r.score };
-    });
+    return fetch(BASE + "pages/" + r.id + ".json").then(function (response) {
+      if (!response.ok) throw new Error("cannot load " + response.url);
+      return response.json();
+    }).then(function (d) { d.score = r.score; return d; });
   }
 
   /* ------------------------------------------------------------ script shards (offline, preview) */

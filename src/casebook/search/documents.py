@@ -35,7 +35,7 @@ class SearchDocument:
 def case_document(url: str, case: Case, html: str) -> SearchDocument:
     data = case.data
     places = place_chain(data["location"])
-    # the level too: a result shows it, and Pagefind finds a page by its metadata as well
+    # the level too, which a result shows: a reader who types it finds the cases of that level
     keys = [
         data["title"],
         *data.get("aliases", []),

@@ -2,7 +2,8 @@
 
 - Pagefind, for the served site: its index is split into chunks, so a query fetches only the
   chunks of its words. It is given pages of words separated by spaces in a language it does not
-  split further (zxx), so its words are ours.
+  split further (zxx), so its words are ours, and nothing else: it would index metadata too, split
+  its own way. What a result shows is in a file of ours for each page (PAGES).
 - Script shards, for the offline site (Chromium will not load Pagefind's module from file://)
   and the preview (where Pagefind's seconds at every change would be too slow): the words
   sorted into files by their first character, each loaded by a <script> tag when a query needs it.
@@ -25,7 +26,6 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
@@ -34,8 +34,8 @@ from .documents import KINDS, SearchDocument
 from .words import Dictionary, index_words, simplified_characters
 
 ASSETS = "assets/search"  # in the site
-PARAGRAPH = "\u2029"  # between paragraphs in Pagefind's metadata, which turns a line break into a space
 KEY_WEIGHT = 10  # a word of the title, aliases or keywords counts this many times a word of the text
+MAX_WEIGHT = 10  # the most Pagefind weighs one place of a word
 SHARD_BYTES = 160_000  # about what one shard file should weigh
 TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 # characters of text per Pagefind run (about one index word each): about 0.5 GB of the indexer's
@@ -43,6 +43,7 @@ TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 PART_SIZE = 1_000_000
 PART_HEADROOM = 1.1  # parts are drawn by hash: see _parts
 BUNDLE_PAGES = "casebook-pages.json"  # in a cached Pagefind bundle: which page each fragment is
+PAGES = "pages"  # in ASSETS: what a served result shows, a file for each page named by Pagefind's id
 # Pagefind matches a query word to the index words it begins, and where there are none, to the
 # longest index word that begins it (六榕寺 to 六). Each index word ends in this, which no query
 # word holds: a query word is matched only to the words it begins, as in the script shards.
@@ -109,6 +110,9 @@ def write_pagefind(
     pages are those of an earlier build is copied from cache_dir/pagefind/, not indexed again.
     Returns the addresses of the parts after the first."""
     shutil.rmtree(site_dir / "pagefind", ignore_errors=True)
+    shutil.rmtree(site_dir / ASSETS / PAGES, ignore_errors=True)
+    (site_dir / ASSETS / PAGES).mkdir(parents=True)
+    by_url = {doc.url: doc for doc in docs}
     store = cache_dir / "pagefind"
     pages: list[dict[str, str]] = []  # for each part, which page each of its fragments is
     parts, used = [], set()
@@ -119,6 +123,8 @@ def write_pagefind(
         out = Path("pagefind", f"part-{n}" if n else "")
         shutil.copytree(bundle, site_dir / out, ignore=shutil.ignore_patterns(BUNDLE_PAGES))
         pages.append(json.loads((bundle / BUNDLE_PAGES).read_text(encoding="utf-8")))
+        for page_id, url in pages[-1].items():
+            _write_json(site_dir / ASSETS / PAGES / f"{page_id}.json", _shown(by_url[url]))
         if n:
             parts.append(f"{out.as_posix()}/")
     for old in store.iterdir():  # one index's worth: the cache stays bounded
@@ -145,12 +151,11 @@ def _parts(items: list[tuple[T, str, int]], part_size: int) -> list[list[T]]:
 
 def _bundle(store: Path, part: list[SearchDocument], dictionary: Dictionary) -> Path:
     """Pagefind's output for a part of the pages, made now unless an earlier build made it from the
-    same documents, domain words, synonym groups, code and Pagefind; with it, which page each
+    same pages' words, domain words, synonym groups, code and Pagefind; with it, which page each
     fragment is."""
+    indexed = [[d.url, d.kind, d.keys, d.indexed_text] for d in part]
     key = hashlib.sha256(
-        json.dumps(
-            [_index_version(), dictionary.words, dictionary.synonyms, [asdict(d) for d in part]], ensure_ascii=False
-        ).encode()
+        json.dumps([_index_version(), dictionary.words, dictionary.synonyms, indexed], ensure_ascii=False).encode()
     ).hexdigest()[:24]
     bundle = store / key
     if (bundle / BUNDLE_PAGES).exists():
@@ -195,27 +200,37 @@ def _run_pagefind(pages: list[str], out: Path) -> None:
 
 
 def _pagefind_page(doc: SearchDocument, dictionary: Dictionary) -> str:
-    """A page for Pagefind to index: our words, spaced, the key words weighted; the address,
-    title, place, level and text it hands back as metadata."""
+    """A page for Pagefind to index: our words, each counted as in the script shards (a key word
+    KEY_WEIGHT times). Pagefind adds up the weights of a word's places on a page, so a word
+    counted n times is written n // 10 times at weight 10 and once at weight n % 10: the same
+    count in far fewer places, which is what a query that many pages match spends its time on."""
+    by_weight: dict[int, list[str]] = {}
+    for word, count in _weighted_words(doc, dictionary).items():
+        tens, rest = divmod(count, MAX_WEIGHT)
+        by_weight.setdefault(MAX_WEIGHT, []).extend([word + WORD_END] * tens)
+        if rest:
+            by_weight.setdefault(rest, []).append(word + WORD_END)
+    words = "".join(
+        f'<div data-pagefind-weight="{weight}">{html.escape(" ".join(group))}</div>'
+        for weight, group in sorted(by_weight.items())
+    )
+    return (
+        '<!doctype html><html lang="zxx"><head><meta charset="utf-8"><title></title></head>'
+        f'<body data-pagefind-body data-pagefind-filter="kind:{doc.kind}">{words}</body></html>'
+    )
 
-    def spaced(text: str) -> str:
-        return " ".join(word + WORD_END for word in index_words(text, dictionary).elements())
 
-    keys, body = spaced(" ".join(doc.keys)), spaced(doc.indexed_text)
-    meta = {
+def _shown(doc: SearchDocument) -> dict[str, str]:
+    """What a served result shows and checks the query's words against."""
+    return {
         "url": doc.url,
+        "kind": doc.kind,
         "title": doc.title,
         "keys": "、".join(doc.keys),
         "place": doc.place,
         "level": doc.level,
-        "text": doc.text.replace("\n", PARAGRAPH),
+        "text": doc.text,
     }
-    tags = "".join(f'<meta data-pagefind-meta="{k}[content]" content="{html.escape(v)}">' for k, v in meta.items() if v)
-    return (
-        '<!doctype html><html lang="zxx"><head><meta charset="utf-8"><title></title></head>'
-        f'<body data-pagefind-body data-pagefind-filter="kind:{doc.kind}">{tags}'
-        f'<div data-pagefind-weight="{KEY_WEIGHT}">{html.escape(keys)}</div><div>{html.escape(body)}</div></body></html>'
-    )
 
 
 def _weighted_words(doc: SearchDocument, dictionary: Dictionary) -> Counter[str]:
@@ -228,4 +243,12 @@ def _weighted_words(doc: SearchDocument, dictionary: Dictionary) -> Counter[str]
 def _write_script(path: Path, callback: str, data) -> None:
     """A script that hands its data to a function: a <script> tag loads it from file:// too."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{callback}({json.dumps(data, ensure_ascii=False, separators=(',', ':'))});\n", encoding="utf-8")
+    path.write_text(f"{callback}({_json(data)});\n", encoding="utf-8")
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(_json(data), encoding="utf-8")
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
