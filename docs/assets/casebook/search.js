@@ -173,6 +173,15 @@
     });
   }
 
+  // While the reader types, the chunks of the words typed so far are fetched: the search that
+  // follows the pause (see headerSearch) finds most of them loaded.
+  function preload(query) {
+    if (!pagefind) return;
+    var words = queryWords(normalise(query).trim());
+    // (a failure shows in the search that follows)
+    if (words.length) pagefind.preload(words.join(" "), { filters: { kind: "case" } }).catch(function () {});
+  }
+
   // What a result shows is in a file of ours named by Pagefind's id (Pagefind's own holds only
   // the words it indexed).
   function pagefindResult(r) {
@@ -411,7 +420,12 @@
         if (mine === asked) { status.textContent = "搜索暂时不可用"; panel.dataset.shown = query; }
       });
     }
-    function later() { queried = true; clearTimeout(timer); timer = setTimeout(run, 60); }
+    function later() {
+      queried = true;
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+      start().then(function () { preload(input.value); }, function () {});
+    }
     // typing, pasting and the end of an input method's composition all come as input events
     input.addEventListener("input", function (e) { if (!e.isComposing) later(); });
     input.addEventListener("compositionend", later);
