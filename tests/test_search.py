@@ -222,6 +222,11 @@ def test_a_served_index_built_in_parts_holds_every_page_once(parted_site, built_
     pages = [url for part in script_data(site / indexes.ASSETS / "pagefind-pages.js") for url in part.values()]
     [whole] = script_data(built_site[0] / indexes.ASSETS / "pagefind-pages.js")  # one part
     assert len(fragments) == len(pages) and sorted(pages) == sorted(whole.values())
+    # what each result shows: a file per fragment, named by it, for the page it is
+    shown = {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in (site / indexes.ASSETS / indexes.PAGES).iterdir()}
+    assert sorted(shown) == sorted(f.name.removesuffix(".pf_fragment") for f in fragments)
+    ids = {page_id: url for part in script_data(site / indexes.ASSETS / "pagefind-pages.js") for page_id, url in part.items()}
+    assert all(shown[page_id]["url"] == url for page_id, url in ids.items())
 
 
 def test_parts_are_drawn_by_address_near_their_size():
