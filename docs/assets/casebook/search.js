@@ -135,13 +135,19 @@
 
   /* ------------------------------------------------------------ Pagefind (served site) */
   var pagefind = null, queried = false;  // queried: a reader's query is on its way (typed or asked)
+  // Pagefind searches in a worker, so that a long search does not hold up the page; the worker has
+  // a start of its own and copies every result across. A search reads the indexes one after
+  // another: with fewer parts than this (two indexes, some 1,800 cases) it is short enough for the
+  // page's own thread, and the first results come sooner (docs/performance.md).
+  var WORKER_FROM_PARTS = 2;
   function startPagefind() {
     // Pagefind splits a query itself when the page says zh (its index is ours, in zxx): it reads
     // the language once, when it starts, so the page says zxx for that moment.
     var html = document.documentElement, lang = html.getAttribute("lang");
     return import(ROOT + "pagefind/pagefind.js").then(function (pf) {
       html.setAttribute("lang", "zxx");
-      return pf.options({ baseUrl: ROOT, excerptLength: 0 }).then(function () { return pf.init(); }).then(function () {
+      var noWorker = config.pagefind_parts.length < WORKER_FROM_PARTS;
+      return pf.options({ baseUrl: ROOT, excerptLength: 0, noWorker: noWorker }).then(function () { return pf.init(); }).then(function () {
         // a large site's index is built in parts; a query searches them all
         return Promise.all(config.pagefind_parts.map(function (part) { return pf.mergeIndex(ROOT + part, { language: "zxx" }); }));
       }).then(function () {
