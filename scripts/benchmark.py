@@ -9,8 +9,11 @@ several runs on this machine:
 - output: HTML per case (mean and largest), search index, whole site; peak memory of a build;
 - PDF: one handout and a 10-case pack; and whether a rebuild of the real site reprints any PDF;
 - search (N >= 1000): in headless Chromium, the first query on a freshly opened page and a later
-  one, with the bytes fetched, for the served site (Pagefind), the offline site (file://) and the
-  previous search (Material's, on the baseline site); the size of each index.
+  one, with the bytes fetched and the longest task on the page's thread meanwhile, for the served
+  site (Pagefind), the offline site (file://) and the previous search (Material's, on the
+  baseline site); the size of each index;
+- the machine's speed at the start and the end (a fixed piece of Python work), as a shared host
+  can slow down for a while.
 The table is printed and written to docs/performance.md.
 
 Needs `pip install -e ".[test,bench]"` (Playwright, and jieba for the previous search).
@@ -148,9 +151,19 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
     }
     # the time of the last input event: what a reader waits is from the last keystroke on
     WATCH_INPUT = "() => { window.__bench = {}; document.addEventListener('input', () => { window.__bench.input = performance.now(); }, true); }"
+    # the page's thread busy for 50 ms or more at a stretch (a key pressed then waits as long)
+    WATCH_TASKS = (
+        "window.__tasks = []; new PerformanceObserver((list) => list.getEntries()"
+        ".forEach((e) => window.__tasks.push([e.startTime, e.duration]))).observe({ type: 'longtask', buffered: true });"
+    )
+    LONGEST_TASK = (
+        "() => Math.max(0, ...window.__tasks.filter(([at, ms]) => at + ms > window.__bench.input && at < window.__bench.shown)"
+        ".map(([at, ms]) => ms))"
+    )
 
     def query(page, box, shown, text, first):
-        """Seconds from the last keystroke of the query to its results on screen."""
+        """Seconds from the last keystroke of the query to its results on screen, and the longest
+        task on the page's thread in that time (ms, 0 if none of 50 ms or more)."""
         if first:
             page.click(box)
         else:
@@ -164,18 +177,20 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
         )
         if box == ui["ours"][0] and page.locator(".cb-search__status").inner_text() == "搜索暂时不可用":
             raise RuntimeError(f"search failed on {page.url} for {text}")
-        return page.evaluate("() => (window.__bench.shown - window.__bench.input) / 1000")
+        return page.evaluate("() => (window.__bench.shown - window.__bench.input) / 1000"), page.evaluate(LONGEST_TASK)
 
     out = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
         def fresh_query(url, site, name, text, wait, later=None):
-            """One query on a newly opened page: seconds to its results, bytes of search files fetched
-            from the opening up to them (Material fetches its index at once), and a later query's seconds."""
+            """One query on a newly opened page: seconds to its results and the longest task meanwhile
+            (see query), bytes of search files fetched from the opening up to them (Material fetches
+            its index at once), and a later query's seconds."""
             box, shown = ui["previous" if name == "previous" else "ours"]
             context = browser.new_context()  # nothing cached
             page = context.new_page()
+            page.add_init_script(WATCH_TASKS)
             seen: list[str] = []
             page.on("request", lambda r: seen.append(r.url))
             page.goto(url, wait_until="load" if wait == "load" else "networkidle")
@@ -185,7 +200,7 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
             root = str(site) if name == "offline" else ""
             files = [site / p_.removeprefix(root).lstrip("/") for p_ in paths]
             fetched = sum(f.stat().st_size for f in files if f.is_file())
-            next_ = query(page, box, shown, later, first=False) if later else None
+            next_ = query(page, box, shown, later, first=False)[0] if later else None
             context.close()
             return first, fetched, next_
 
@@ -193,14 +208,18 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
             url, stop = (site.as_uri() + "/index.html", None) if name == "offline" else serve(site)
             queries = QUERIES[:1] if name == "previous" else QUERIES
             load, idle, later, fetched = {q: [] for q in queries}, {q: [] for q in queries}, [], []
+            blocked: dict[str, list] = {"load": [], "idle": []}  # each query's longest task, per run
             try:
                 for _ in range(runs):
                     for text in queries:
-                        load[text].append(fresh_query(url, site, name, text, "load")[0])
-                        seconds, size, next_ = fresh_query(
+                        (seconds, task), _, _ = fresh_query(url, site, name, text, "load")
+                        load[text].append(seconds)
+                        blocked["load"].append(task)
+                        (seconds, task), size, next_ = fresh_query(
                             url, site, name, text, "idle", later="议事协商" if text == QUERIES[0] else None
                         )
                         idle[text].append(seconds)
+                        blocked["idle"].append(task)
                         if text == QUERIES[0]:
                             fetched.append(size)
                             later.append(next_)
@@ -213,6 +232,8 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
             out[f"search_{name}_idle_ms"] = medians[QUERIES[0]]
             out[f"search_{name}_later_ms"] = statistics.median(later) * 1000
             out[f"search_{name}_kb"] = statistics.median(fetched) / 1024
+            out[f"search_{name}_load_blocked_ms"] = max(blocked["load"])
+            out[f"search_{name}_blocked_ms"] = max(blocked["idle"])
             if name != "previous":
                 out[f"search_{name}_typical_ms"] = statistics.median(medians.values())
                 out[f"search_{name}_worst_ms"] = max(medians.values())
@@ -249,6 +270,19 @@ def machine() -> str:
     )
 
 
+def cpu_reference_ms() -> float:
+    """A fixed piece of pure-Python work, timed (median of 5): how fast the machine is at that moment.
+    A shared host can run at half speed for a while, so runs are read side by side with it."""
+
+    def once() -> float:
+        start, total = time.perf_counter(), 0
+        for i in range(3_000_000):
+            total += i
+        return (time.perf_counter() - start) * 1000
+
+    return statistics.median(once() for _ in range(5))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
@@ -256,6 +290,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    speed = [cpu_reference_ms()]
     rows = {}
     for n in args.sizes:
         corpus = WORK / f"corpus-{n}"
@@ -289,7 +324,8 @@ def main() -> int:
         rows[n] = row
         print(n, json.dumps(row, ensure_ascii=False), flush=True)
     reprinted = reprinted_on_rebuild()
-    table = render(rows, args.runs, reprinted)
+    speed.append(cpu_reference_ms())
+    table = render(rows, args.runs, reprinted, speed)
     print(table)
     if not args.no_write:
         doc = PROJECT_ROOT / "docs" / "performance.md"
@@ -298,7 +334,7 @@ def main() -> int:
     return 0
 
 
-def render(rows: dict, runs: int, reprinted: str) -> str:
+def render(rows: dict, runs: int, reprinted: str, speed: list[float]) -> str:
     ns = sorted(rows)
 
     def line(label, fmt, key):
@@ -310,7 +346,8 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
         "本页由 `scripts/benchmark.py` 生成，数字是同一次运行中测得的；每项取 "
         f"{runs} 次运行的中位数。合成案例由 `scripts/make_corpus.py` 生成（固定随机种子），与真实案例的篇幅相近。",
         "",
-        f"测试机器：{machine()}。",
+        f"测试机器：{machine()}。同一段固定的 Python 计算（三百万次加法）在这次运行开始时用 {speed[0]:.0f} ms，"
+        f"结束时用 {speed[1]:.0f} ms：共享的宿主机忙时，它（和下面的数字）会慢到一倍，不同次的运行要对照着它看。",
         "",
         "| 指标 | " + " | ".join(f"N = {n:,}" for n in ns) + " |",
         "|---|" + "---|" * len(ns),
@@ -356,6 +393,12 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
             line(f"{label}：页面空闲后第一次检索，{len(QUERIES)} 个检索词的中位数", "{:.0f} ms", f"search_{key}_typical_ms"),
             line(f"{label}：页面空闲后第一次检索，最慢的检索词", "{:.0f} ms", f"search_{key}_worst_ms"),
             line(f"{label}：之后的检索", "{:.0f} ms", f"search_{key}_later_ms"),
+            line(
+                f"{label}：从按键到结果之间页面线程最长的一次占用，页面一加载完就检索",
+                "{:.0f} ms",
+                f"search_{key}_load_blocked_ms",
+            ),
+            line(f"{label}：从按键到结果之间页面线程最长的一次占用，页面空闲后检索", "{:.0f} ms", f"search_{key}_blocked_ms"),
             line(f"{label}：第一次检索的下载量", "{:.0f} KB", f"search_{key}_kb"),
             line(f"{label}：索引大小", "{:.1f} MB", f"index_{key}_mb"),
         ]
@@ -393,9 +436,13 @@ def render(rows: dict, runs: int, reprinted: str) -> str:
         "- 基准是 `casebook render` 写出的同样页面，用同一主题和同一组 Markdown 扩展构建，没有本项目的插件："
         "没有校验、页面生成和安全过滤；它的检索是 Material 自带的（lunr，装有 jieba 时用 jieba 分词），"
         "本项目的构建则写 Pagefind 索引（在线版）或脚本分片（离线版）。",
-        "- 页面一加载完就检索的时间有一部分与案例数无关：Pagefind 在页面加载的同时启动（它的 worker、WebAssembly、"
+        "- 页面一加载完就检索的时间有一部分与案例数无关：Pagefind 在页面加载的同时启动（WebAssembly、"
         "各批索引的元数据），第一次检索时代码还是冷的，这些和页面自身的加载争用两个核，N = 100 一列就是这一部分；"
         "页面空闲后再检索时这些都已就绪。离线版的脚本分片没有这一步。",
+        "- Pagefind 的索引不超过两批（约 1,800 个合成案例）时，在页面自己的线程里检索；更多时放进 worker。"
+        "worker 不占页面线程，但要单独启动，还要把每个结果复制过来，页面刚加载时第一次检索因此慢一截；"
+        "索引少时一次检索在页面线程里用时很短，不值得。“页面线程最长的一次占用”是从最后一次按键到结果显示之间，"
+        "页面线程连续忙 50 ms 以上的最长一段（没有则为 0），这期间读者再按键要等它结束；取所有检索词、所有次运行中最长的。",
         "- 在线版构建的峰值内存取 MkDocs 进程和 Pagefind 建索引进程（MkDocs 之后单独运行）中较大的一个。"
         "Pagefind 建索引时每个词约占 0.4–0.5 KB 内存，所以大网站分批建索引，每批约一百万字（约 900 个合成案例，按页面地址的哈希分批），"
         "浏览器把各批合在一起检索；峰值内存因此不随案例数增长。MkDocs 进程本身的内存看离线版构建（它不运行 Pagefind）。",
