@@ -140,14 +140,14 @@
   // another: with fewer parts than this (two indexes, some 1,800 cases) it is short enough for the
   // page's own thread, and the first results come sooner (docs/performance.md).
   var WORKER_FROM_PARTS = 2;
+  var CASES = { filters: { kind: "case" } };  // a search among the cases only
   function startPagefind() {
     // Pagefind splits a query itself when the page says zh (its index is ours, in zxx): it reads
     // the language once, when it starts, so the page says zxx for that moment.
     var html = document.documentElement, lang = html.getAttribute("lang");
     return import(ROOT + "pagefind/pagefind.js").then(function (pf) {
       html.setAttribute("lang", "zxx");
-      var noWorker = config.pagefind_parts.length < WORKER_FROM_PARTS;
-      return pf.options({ baseUrl: ROOT, excerptLength: 0, noWorker: noWorker }).then(function () { return pf.init(); }).then(function () {
+      return pf.options({ baseUrl: ROOT, excerptLength: 0, noWorker: config.pagefind_parts.length < WORKER_FROM_PARTS }).then(function () { return pf.init(); }).then(function () {
         // a large site's index is built in parts; a query searches them all
         return Promise.all(config.pagefind_parts.map(function (part) { return pf.mergeIndex(ROOT + part, { language: "zxx" }); }));
       }).then(function () {
@@ -155,7 +155,7 @@
         // a first search while the reader looks at the page: it fetches each part's filter and
         // readies Pagefind's search, which the reader's first query would otherwise wait for;
         // not when that query is here already, as it would wait for this one
-        if (!queried) pf.search("案例", { filters: { kind: "case" } });
+        if (!queried) pf.search("案例", CASES);
       });
     }).finally(function () { html.setAttribute("lang", lang); });
   }
@@ -166,8 +166,8 @@
   // every word score higher.
   var BATCHES = 3;
   function pagefindSearch(words, kind, limit) {
-    var filters = kind === "case" ? { kind: "case" } : { kind: { any: config.kinds.slice(1) } };
-    return pagefind.search(words.join(" "), { filters: filters }).then(function (found) {
+    var options = kind === "case" ? CASES : { filters: { kind: { any: config.kinds.slice(1) } } };
+    return pagefind.search(words.join(" "), options).then(function (found) {
       function from(at, kept) {
         return Promise.all(found.results.slice(at, at + limit).map(pagefindResult)).then(function (read) {
           kept = kept.concat(read.filter(function (r) { return holds(r, words); }));
@@ -185,7 +185,7 @@
     if (!pagefind) return;
     var words = queryWords(normalise(query).trim());
     // (a failure shows in the search that follows)
-    if (words.length) pagefind.preload(words.join(" "), { filters: { kind: "case" } }).catch(function () {});
+    if (words.length) pagefind.preload(words.join(" "), CASES).catch(function () {});
   }
 
   // What a result shows is in a file of ours named by Pagefind's id (Pagefind's own holds only
@@ -258,7 +258,7 @@
         return found.map(function (f) { return { url: docs[f[0]][0], score: f[1] }; });
       });
     }
-    return Promise.all([loadScript(BASE + "pagefind-pages.js"), pagefind.search(words.join(" "), { filters: { kind: "case" } })]).then(function (r) {
+    return Promise.all([loadScript(BASE + "pagefind-pages.js"), pagefind.search(words.join(" "), CASES)]).then(function (r) {
       // A part that lacks a word answers only with pages that lack it (see pagefindSearch), and
       // one that has them all only with pages that hold them: its first result tells which.
       var results = r[1].results, first = {};
