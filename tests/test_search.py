@@ -232,10 +232,15 @@ def test_a_served_index_built_in_parts_holds_every_page_once(parted_site, built_
 @pytest.mark.parametrize("name", ["served", "served-in-parts"])
 def test_pagefind_searches_on_the_pages_own_thread(request, page, site_url, name):
     """Pagefind's worker would start on its own and copy every result across: the first results
-    come sooner without it (see search.js)."""
-    page.goto(site_url if name == "served" else request.getfixturevalue("parted_site")[1])
+    come sooner without it (see search.js), and the site does not carry it."""
+    if name == "served":
+        site, url = request.getfixturevalue("built_site")[0], site_url
+    else:
+        site, url = request.getfixturevalue("parted_site")
+    page.goto(url)
     assert header_search(page, "加装电梯")
     assert page.workers == []
+    assert not list(site.glob("pagefind/**/pagefind-worker.js"))
 
 
 def test_parts_are_drawn_by_address_near_their_size():

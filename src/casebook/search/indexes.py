@@ -43,6 +43,11 @@ TEXT_CHUNK = 50  # documents' texts per file: a result list loads a few of these
 PART_SIZE = 1_000_000
 PART_HEADROOM = 1.1  # parts are drawn by hash: see _parts
 BUNDLE_PAGES = "casebook-pages.json"  # in a cached Pagefind bundle: which page each fragment is
+# Pagefind's files that search.js never loads: its own search UI, its highlighter, its worker (search.js
+# runs Pagefind on the page's thread) and, in a part merged into the first, the code and WebAssembly
+# the first one brings
+UNUSED = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js", "pagefind-worker.js")
+UNUSED_IN_MERGED = ("pagefind.js", "wasm.*.pagefind")
 PAGES = "pages"  # in ASSETS: what a served result shows, a file for each page named by Pagefind's id
 # Pagefind matches a query word to the index words it begins, and where there are none, to the
 # longest index word that begins it (六榕寺 to 六). Each index word ends in this, which no query
@@ -121,7 +126,8 @@ def write_pagefind(
         bundle = _bundle(store, part, dictionary)
         used.add(bundle.name)
         out = Path("pagefind", f"part-{n}" if n else "")
-        shutil.copytree(bundle, site_dir / out, ignore=shutil.ignore_patterns(BUNDLE_PAGES))
+        unused = (BUNDLE_PAGES, *UNUSED, *(UNUSED_IN_MERGED if n else ()))
+        shutil.copytree(bundle, site_dir / out, ignore=shutil.ignore_patterns(*unused))
         pages.append(json.loads((bundle / BUNDLE_PAGES).read_text(encoding="utf-8")))
         for page_id, url in pages[-1].items():
             _write_json(site_dir / ASSETS / PAGES / f"{page_id}.json", _shown(by_url[url]))
