@@ -159,6 +159,17 @@
     }).finally(function () { html.setAttribute("lang", lang); });
   }
 
+  // Pagefind's answers for the latest words: the browse page asks for the same words for the
+  // header's first results and for its whole list, and at 5,000 cases words that most cases hold
+  // take Pagefind tens of milliseconds. (A failed search is asked again the next time.)
+  var answers = { words: null, by: {} };
+  function pagefindFind(words, options) {
+    var w = words.join(" "), key = JSON.stringify(options);
+    if (answers.words !== w) answers = { words: w, by: {} };
+    var by = answers.by;
+    return by[key] || (by[key] = pagefind.search(w, options).catch(function (e) { delete by[key]; throw e; }));
+  }
+
   // Where a part of the index lacks a word of the query, Pagefind leaves the word out there and
   // answers with that part's pages that hold the others. So each result is checked, and while
   // too few hold every word, the next ones are read: a few batches at most, as the pages that hold
@@ -166,7 +177,7 @@
   var BATCHES = 3;
   function pagefindSearch(words, kind, limit) {
     var options = kind === "case" ? CASES : { filters: { kind: { any: config.kinds.slice(1) } } };
-    return pagefind.search(words.join(" "), options).then(function (found) {
+    return pagefindFind(words, options).then(function (found) {
       function from(at, kept) {
         return Promise.all(found.results.slice(at, at + limit).map(pagefindResult)).then(function (read) {
           kept = kept.concat(read.filter(function (r) { return holds(r, words); }));
@@ -257,7 +268,7 @@
         return found.map(function (f) { return { url: docs[f[0]][0], score: f[1] }; });
       });
     }
-    return Promise.all([loadScript(BASE + "pagefind-pages.js"), pagefind.search(words.join(" "), CASES)]).then(function (r) {
+    return Promise.all([loadScript(BASE + "pagefind-pages.js"), pagefindFind(words, CASES)]).then(function (r) {
       // A part that lacks a word answers only with pages that lack it (see pagefindSearch), and
       // one that has them all only with pages that hold them: its first result tells which.
       var results = r[1].results, first = {};
