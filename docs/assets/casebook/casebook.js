@@ -41,12 +41,14 @@
   // the facets with AND; a year facet is a from/to range. Each value's count is the number of cases
   // that would be shown with it, given the other facets, the years and the keyword.
   var LONG = 20, FEW = 10;  // a list longer than LONG shows its first FEW values and keeps the rest behind 更多
+  var PAGE = 100;  // cases listed at a time: a large library's whole list would hold the page up for seconds
+  var byTitle = new Intl.Collator("zh-Hans-CN").compare;
   var SORTS = {
     relevance: { label: "按相关度（关键词）" },
-    title: { label: "按标题", fn: function (a, b) { return a.title.localeCompare(b.title, "zh-Hans-CN"); } },
-    "year-desc": { label: "开始时间（新→旧）", fn: function (a, b) { return (b.year || 0) - (a.year || 0) || a.title.localeCompare(b.title, "zh-Hans-CN"); } },
-    "year-asc": { label: "开始时间（旧→新）", fn: function (a, b) { return (a.year || 9999) - (b.year || 9999) || a.title.localeCompare(b.title, "zh-Hans-CN"); } },
-    updated: { label: "最近更新", fn: function (a, b) { return b.updated.localeCompare(a.updated) || a.title.localeCompare(b.title, "zh-Hans-CN"); } }
+    title: { label: "按标题", fn: function (a, b) { return byTitle(a.title, b.title); } },
+    "year-desc": { label: "开始时间（新→旧）", fn: function (a, b) { return (b.year || 0) - (a.year || 0) || byTitle(a.title, b.title); } },
+    "year-asc": { label: "开始时间（旧→新）", fn: function (a, b) { return (a.year || 9999) - (b.year || 9999) || byTitle(a.title, b.title); } },
+    updated: { label: "最近更新", fn: function (a, b) { return b.updated.localeCompare(a.updated) || byTitle(a.title, b.title); } }
   };
 
   // a search result's page ("cases/x/" served, "cases/x.html" offline) → the case's id
@@ -112,9 +114,11 @@
     var compareBtn = el("button", { type: "button", text: "对比所选（0）", disabled: "disabled" });
     var toolbar = el("div", { className: "cb-toolbar" }, [status, reset, compareBtn]);
     var list = el("ul", { className: "cb-results", "aria-label": "案例列表" });
+    var moreBtn = el("button", { type: "button", className: "cb-secondary cb-more" });
     root.appendChild(filters);
     root.appendChild(toolbar);
     root.appendChild(list);
+    root.appendChild(moreBtn);
     var chosen = (p.get("compare") || "").split(",").filter(Boolean);
 
     function checked(name) {
@@ -177,31 +181,49 @@
       var shown = cases.filter(function (c) { return passes(c, selection, null); }).sort(order);
       status.textContent = failed ? "关键词搜索暂时不可用" : "共 " + cases.length + " 个案例，显示 " + shown.length + " 个";
       list.textContent = "";
-      shown.forEach(function (c) {
-        // Its own name for each box ("加入对比：<title>"); the list is not redrawn when it is
-        // ticked, so the box keeps the keyboard focus.
-        var box = el("input", { type: "checkbox", id: "cb-pick-" + c.id, value: c.id, "aria-label": "加入对比：" + c.title });
-        box.checked = chosen.indexOf(c.id) >= 0;
-        box.addEventListener("change", function () {
-          if (box.checked) {
-            if (chosen.length >= 4) { box.checked = false; status.textContent = "最多对比四个案例"; return; }
-            chosen.push(c.id);
-          } else chosen.splice(chosen.indexOf(c.id), 1);
-          updateCompare();
-          saveState();
-        });
-        list.appendChild(el("li", { "data-id": c.id }, [
-          el("a", { className: "cb-result-title", href: ROOT + c.url, text: c.title }),
-          el("div", { className: "cb-result-meta", text: [c.place, c.period, c.level, index.labels.completeness[c.completeness]].join(" · ") }),
-          el("p", { className: "cb-result-summary", text: c.summary }),
-          el("div", { className: "cb-result-meta" }, [
-            el("span", { text: "主题：" + c.themes.join("、") + "　" }),
-            el("span", { className: "cb-pick" }, [box, el("label", { "for": "cb-pick-" + c.id, text: " 加入对比" })])
-          ])
-        ]));
-      });
+      showing = shown;
+      showMore();
       updateCompare();
       root.dataset.shown = matchedQuery;  // the keyword whose results are shown ("" for none)
+    }
+
+    // the list so far, and the next PAGE of it on request
+    var showing = [];
+    function showMore() {
+      var from = list.children.length;
+      showing.slice(from, from + PAGE).forEach(function (c) { list.appendChild(listItem(c)); });
+      var rest = showing.length - list.children.length;
+      moreBtn.hidden = rest <= 0;
+      moreBtn.textContent = "再显示 " + Math.min(rest, PAGE) + " 个（还有 " + rest + " 个）";
+      return list.children[from];
+    }
+    moreBtn.addEventListener("click", function () {
+      var first = showMore();
+      if (first) first.querySelector("a").focus();  // the reader goes on from the first case added
+    });
+
+    function listItem(c) {
+      // Its own name for each box ("加入对比：<title>"); the list is not redrawn when it is
+      // ticked, so the box keeps the keyboard focus.
+      var box = el("input", { type: "checkbox", id: "cb-pick-" + c.id, value: c.id, "aria-label": "加入对比：" + c.title });
+      box.checked = chosen.indexOf(c.id) >= 0;
+      box.addEventListener("change", function () {
+        if (box.checked) {
+          if (chosen.length >= 4) { box.checked = false; status.textContent = "最多对比四个案例"; return; }
+          chosen.push(c.id);
+        } else chosen.splice(chosen.indexOf(c.id), 1);
+        updateCompare();
+        saveState();
+      });
+      return el("li", { "data-id": c.id }, [
+        el("a", { className: "cb-result-title", href: ROOT + c.url, text: c.title }),
+        el("div", { className: "cb-result-meta", text: [c.place, c.period, c.level, index.labels.completeness[c.completeness]].join(" · ") }),
+        el("p", { className: "cb-result-summary", text: c.summary }),
+        el("div", { className: "cb-result-meta" }, [
+          el("span", { text: "主题：" + c.themes.join("、") + "　" }),
+          el("span", { className: "cb-pick" }, [box, el("label", { "for": "cb-pick-" + c.id, text: " 加入对比" })])
+        ])
+      ]);
     }
 
     var timer = null, asked = 0;
