@@ -11,7 +11,7 @@ import pytest
 from casebook.records.validate import validate_paths
 
 from .paths import CASES_DIR, PROJECT_ROOT, RULES
-from .site_support import build_site, config_with_cases, serve
+from .site_support import build_site, config_with_cases, serious_accessibility_violations, serve
 
 sys.path.insert(0, str(PROJECT_ROOT / "scripts"))
 from make_corpus import write_corpus  # noqa: E402
@@ -72,6 +72,7 @@ def test_the_browse_list_shows_a_hundred_cases_at_a_time_and_counts_them_all(syn
     assert items.count() == 100
     assert page.locator(".cb-status").inner_text() == "共 200 个案例，显示 200 个"
     assert more.inner_text() == "再显示 100 个（还有 100 个）"
+    assert serious_accessibility_violations(page) == []
     more.click()
     assert items.count() == 200 and more.is_hidden()
     # the keyboard goes on from the first case added
