@@ -119,6 +119,17 @@ def reprinted_on_rebuild() -> str:
     return re.search(r"讲义 PDF：新生成 (\d+) 份", logs[1]).group(1)
 
 
+# the time of the last input event: what a reader waits is from the last keystroke on
+WATCH_INPUT = "() => { window.__bench = {}; document.addEventListener('input', () => { window.__bench.input = performance.now(); }, true); }"
+# the page's thread busy for 50 ms or more at a stretch (a key pressed then waits as long)
+WATCH_TASKS = (
+    "window.__tasks = []; new PerformanceObserver((list) => list.getEntries()"
+    ".forEach((e) => window.__tasks.push([e.startTime, e.duration]))).observe({ type: 'longtask', buffered: true });"
+)
+LONGEST_TASK = (
+    "() => Math.max(0, ...window.__tasks.filter(([at, ms]) => at + ms > window.__bench.input && at < window.__bench.shown)"
+    ".map(([at, ms]) => ms))"
+)
 SEARCH_FILES = r"/(pagefind|assets/search|search)/"  # what a search fetches, on each site
 # First queries as readers type them, from a word every synthetic case holds (the most work) to
 # a practice a few hundred hold. The previous search builds its whole index whatever the query,
@@ -149,17 +160,6 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
             "/符合条件的结果/.test(document.querySelector('.md-search-result__meta').textContent)",
         ),
     }
-    # the time of the last input event: what a reader waits is from the last keystroke on
-    WATCH_INPUT = "() => { window.__bench = {}; document.addEventListener('input', () => { window.__bench.input = performance.now(); }, true); }"
-    # the page's thread busy for 50 ms or more at a stretch (a key pressed then waits as long)
-    WATCH_TASKS = (
-        "window.__tasks = []; new PerformanceObserver((list) => list.getEntries()"
-        ".forEach((e) => window.__tasks.push([e.startTime, e.duration]))).observe({ type: 'longtask', buffered: true });"
-    )
-    LONGEST_TASK = (
-        "() => Math.max(0, ...window.__tasks.filter(([at, ms]) => at + ms > window.__bench.input && at < window.__bench.shown)"
-        ".map(([at, ms]) => ms))"
-    )
 
     def query(page, box, shown, text, first):
         """Seconds from the last keystroke of the query to its results on screen, and the longest
@@ -245,6 +245,57 @@ def search_latency(sites: dict[str, Path], runs: int = 3) -> dict:
     return out
 
 
+def browse_latency(sites: dict[str, Path], runs: int = 3) -> dict:
+    """The browse page on each site ("served", "offline"), freshly opened (nothing cached): ms from
+    opening it to its list on screen, and on the idle page from the last keystroke of a keyword
+    that every case holds (QUERIES[0]) to its list on screen; with the longest task on the page's
+    thread in each (0 if none of 50 ms or more)."""
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from playwright.sync_api import sync_playwright
+
+    from tests.site_support import CHROMIUM, CHROMIUM_ARGS, serve
+
+    # "on screen": after the next frame is painted, so that laying out a long list counts too
+    PAINTED = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()))))"
+    SHOWN = "q => document.getElementById('cb-browse')?.dataset.shown === q"
+    out = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, site in sites.items():
+            url, stop = (site.as_uri() + "/browse.html", None) if name == "offline" else serve(site)
+            if name != "offline":
+                url += "browse/"
+            found: dict[str, list] = {"open": [], "open_task": [], "keyword": [], "keyword_task": []}
+            try:
+                for _ in range(runs):
+                    context = browser.new_context()
+                    page = context.new_page()
+                    page.add_init_script(WATCH_TASKS)
+                    page.goto(url)
+                    page.wait_for_function(SHOWN, arg="", timeout=120_000)
+                    page.evaluate(WATCH_INPUT)
+                    page.evaluate("at => { window.__bench.input = 0; window.__bench.shown = at; }", page.evaluate(PAINTED))
+                    found["open"].append(page.evaluate("() => window.__bench.shown"))
+                    found["open_task"].append(page.evaluate(LONGEST_TASK))
+                    page.wait_for_load_state("networkidle")
+                    page.click("#cb-f-q")
+                    page.keyboard.type(QUERIES[0])
+                    page.wait_for_function(SHOWN, arg=QUERIES[0], timeout=120_000)
+                    page.evaluate("at => { window.__bench.shown = at; }", page.evaluate(PAINTED))
+                    found["keyword"].append(page.evaluate("() => window.__bench.shown - window.__bench.input"))
+                    found["keyword_task"].append(page.evaluate(LONGEST_TASK))
+                    context.close()
+            finally:
+                if stop:
+                    stop()
+            out[f"browse_{name}_open_ms"] = statistics.median(found["open"])
+            out[f"browse_{name}_open_blocked_ms"] = max(found["open_task"])
+            out[f"browse_{name}_keyword_ms"] = statistics.median(found["keyword"])
+            out[f"browse_{name}_keyword_blocked_ms"] = max(found["keyword_task"])
+        browser.close()
+    return out
+
+
 def index_sizes(site: Path, offline: Path, baseline: Path) -> dict:
     def size(path: Path) -> float:
         files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
@@ -319,6 +370,7 @@ def main() -> int:
         baseline_site = WORK / f"baseline-site-{n}"
         row.update(index_sizes(site, offline, baseline_site))
         row.update(search_latency({"served": site, "offline": offline, "previous": baseline_site}))
+        row.update(browse_latency({"served": site, "offline": offline}))
         if n == 1000 or n == args.sizes[0] and 1000 not in args.sizes:
             row.update(pdf_times(corpus))
         rows[n] = row
@@ -415,6 +467,25 @@ def render(rows: dict, runs: int, reprinted: str, speed: list[float]) -> str:
             ]
             for q in QUERIES:
                 out.append(f"| {q} | " + " | ".join(f"{rows[n][f'search_{key}_{by_query}'][q]:.0f}" for key, n in columns) + " |")
+    if any("browse_served_open_ms" in rows[n] for n in ns):
+        out += [
+            "",
+            "## 浏览",
+            "",
+            "浏览页新打开（浏览器无缓存）到案例列表显示出来的时间，和页面空闲后在它的关键词框逐字输入"
+            f"“{QUERIES[0]}”（每个合成案例都有）到列表显示出来的时间，都算到下一帧画出为止，长列表的排版也算在内；"
+            "“最长的一次占用”同上。列表一次列出 100 个案例，其余由“再显示”按钮接着列出；各筛选项的计数总是全部案例的。",
+            "",
+            "| 指标 | " + " | ".join(f"N = {n:,}" for n in ns) + " |",
+            "|---|" + "---|" * len(ns),
+        ]
+        for key, label in (("served", "在线版"), ("offline", "离线版")):
+            out += [
+                line(f"{label}：打开浏览页到列出案例", "{:.0f} ms", f"browse_{key}_open_ms"),
+                line(f"{label}：其间页面线程最长的一次占用", "{:.0f} ms", f"browse_{key}_open_blocked_ms"),
+                line(f"{label}：关键词“{QUERIES[0]}”到列出它的案例", "{:.0f} ms", f"browse_{key}_keyword_ms"),
+                line(f"{label}：其间页面线程最长的一次占用", "{:.0f} ms", f"browse_{key}_keyword_blocked_ms"),
+            ]
     if len(ns) > 1 and 1000 in rows and max(ns) > 1000:
         big = max(ns)
         out.append("")
