@@ -17,7 +17,15 @@ from casebook.search.indexes import _parts, write_pagefind
 from casebook.search.words import Dictionary, _occurrences, index_words, normalise, query_words
 
 from .paths import RULES
-from .site_support import case_ids, header_search, serious_accessibility_violations, top_cases
+from .site_support import (
+    build_site,
+    case_ids,
+    config_with_cases,
+    header_search,
+    serious_accessibility_violations,
+    serve,
+    top_cases,
+)
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yaml").read_text(encoding="utf-8"))
 GLOSSARY = yaml.safe_load((RULES.folder / "glossary.yaml").read_text(encoding="utf-8"))
@@ -243,6 +251,28 @@ def test_pagefind_searches_on_the_pages_own_thread(request, page, site_url, name
     assert not list(site.glob("pagefind/**/pagefind-worker.js"))
 
 
+def test_a_word_of_letters_and_digits_is_one_word_to_the_served_index(cases, tmp_path, page):
+    """12 finds the cases that say 12, not the one that says A12: in the browse list too, which
+    goes past the header's results and checks one result per part of the index, not each."""
+    cases.variant("says-a12", "背景文字[^r1]。", "背景文字，编号A12[^r1]。")
+    twelve = [f"says-12-{n:02}" for n in range(20)]  # more than the header lists
+    for name in twelve:
+        cases.variant(name, "背景文字[^r1]。", "背景文字，12号楼[^r1]。")
+    config = config_with_cases(tmp_path, cases.root)
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false"), encoding="utf-8"
+    )
+    result = build_site(tmp_path / "site", config=config)
+    assert result.returncode == 0, result.stderr
+    url, stop = serve(tmp_path / "site")
+    try:
+        page.goto(url)
+        found = page.evaluate("qs => Promise.all(qs.map(q => window.casebookSearch.caseUrls(q)))", ["12", "a12"])
+        assert [sorted(case_ids(["/" + u for u in urls])) for urls in found] == [twelve, ["says-a12"]]
+    finally:
+        stop()
+
+
 def test_parts_are_drawn_by_address_near_their_size():
     pages = [(f"p{i}", f"cases/c{i}/", 10) for i in range(9000)]
     parts = _parts(pages, 10_000)  # 90,000 characters: ten parts of about 9,000
@@ -263,7 +293,7 @@ def test_a_part_of_the_index_is_made_again_only_when_its_pages_change(tmp_path, 
     monkeypatch.setattr(
         indexes,
         "_run_pagefind",
-        lambda pages, out: ran.append(["cases/c" + re.search(r"page(\d+)_", p).group(1) + "/" for p in pages])
+        lambda pages, out: ran.append(["cases/c" + re.search(r"page(\d+)" + indexes.WORD_END, p).group(1) + "/" for p in pages])
         or real_run(pages, out),
     )
 

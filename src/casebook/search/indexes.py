@@ -51,8 +51,10 @@ UNUSED_IN_MERGED = ("pagefind.js", "wasm.*.pagefind")
 PAGES = "pages"  # in ASSETS: what a served result shows, a file for each page named by Pagefind's id
 # Pagefind matches a query word to the index words it begins, and where there are none, to the
 # longest index word that begins it (六榕寺 to 六). Each index word ends in this, which no query
-# word holds: a query word is matched only to the words it begins, as in the script shards.
-WORD_END = "_"
+# word holds: a query word is matched only to the words it begins, as in the script shards. It is
+# a letter, not a sign: Pagefind reads a word with a sign in it as compound and indexes its parts
+# as words too (a12_ → 12), so that 12 would find a12.
+WORD_END = "ω"
 T = TypeVar("T")
 
 
