@@ -258,6 +258,13 @@ def browse_latency(sites: dict[str, Path], runs: int = 3) -> dict:
     # "on screen": after the next frame is painted, so that laying out a long list counts too
     PAINTED = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(() => done(performance.now()))))"
     SHOWN = "q => document.getElementById('cb-browse')?.dataset.shown === q"
+
+    def painted(page, since: float) -> tuple[float, float]:
+        """ms from since (the page's clock) to the next frame painted, and the longest task between."""
+        at = page.evaluate(PAINTED)
+        page.evaluate("b => { window.__bench = b; }", {"input": since, "shown": at})
+        return at - since, page.evaluate(LONGEST_TASK)
+
     out = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -273,17 +280,17 @@ def browse_latency(sites: dict[str, Path], runs: int = 3) -> dict:
                     page.add_init_script(WATCH_TASKS)
                     page.goto(url)
                     page.wait_for_function(SHOWN, arg="", timeout=120_000)
-                    page.evaluate(WATCH_INPUT)
-                    page.evaluate("at => { window.__bench.input = 0; window.__bench.shown = at; }", page.evaluate(PAINTED))
-                    found["open"].append(page.evaluate("() => window.__bench.shown"))
-                    found["open_task"].append(page.evaluate(LONGEST_TASK))
+                    ms, task = painted(page, 0)  # from the page's opening
+                    found["open"].append(ms)
+                    found["open_task"].append(task)
                     page.wait_for_load_state("networkidle")
+                    page.evaluate(WATCH_INPUT)
                     page.click("#cb-f-q")
                     page.keyboard.type(QUERIES[0])
                     page.wait_for_function(SHOWN, arg=QUERIES[0], timeout=120_000)
-                    page.evaluate("at => { window.__bench.shown = at; }", page.evaluate(PAINTED))
-                    found["keyword"].append(page.evaluate("() => window.__bench.shown - window.__bench.input"))
-                    found["keyword_task"].append(page.evaluate(LONGEST_TASK))
+                    ms, task = painted(page, page.evaluate("() => window.__bench.input"))
+                    found["keyword"].append(ms)
+                    found["keyword_task"].append(task)
                     context.close()
             finally:
                 if stop:

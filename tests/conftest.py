@@ -94,11 +94,7 @@ def parted_site(tmp_path_factory):
     """The served site with its search index built in several Pagefind runs, as a large site's is
     (about 150,000 characters of the real pages' text, in parts of 30,000); no PDFs. Served: its URL."""
     folder = tmp_path_factory.mktemp("parted")
-    config = config_with_cases(folder, CASES_DIR)
-    text = config.read_text(encoding="utf-8").replace(
-        "pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false\n      search_part_size: 30000"
-    )
-    config.write_text(text, encoding="utf-8")
+    config = config_with_cases(folder, CASES_DIR, pdf=False, search_part_size=30000)
     result = build_site(folder / "site", config=config)
     assert result.returncode == 0, result.stderr
     url, stop = serve(folder / "site")

@@ -69,8 +69,9 @@ def have(command: str) -> bool:
     return shutil.which(command) is not None
 
 
-def config_with_cases(folder: Path, cases: Path) -> Path:
-    """A copy of mkdocs.yml, written in folder, that builds the site from another cases folder."""
+def config_with_cases(folder: Path, cases: Path, pdf: bool = True, search_part_size: int | None = None) -> Path:
+    """A copy of mkdocs.yml, written in folder, that builds the site from another cases folder (with
+    or without its PDFs, and with the search index in parts of another size)."""
     text = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: docs", f"docs_dir: {PROJECT_ROOT / 'docs'}")
     text = text.replace("custom_dir: overrides", f"custom_dir: {PROJECT_ROOT / 'overrides'}")
@@ -80,6 +81,10 @@ def config_with_cases(folder: Path, cases: Path) -> Path:
         "      pdf: !ENV",
         f"      schemas_dir: {PROJECT_ROOT / 'schemas'}\n      contributing: {PROJECT_ROOT / 'CONTRIBUTING.md'}\n      pdf: !ENV",
     )
+    if not pdf:
+        text = text.replace("pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false")
+    if search_part_size:
+        text = text.replace("      pdf:", f"      search_part_size: {search_part_size}\n      pdf:")
     config = folder / "mkdocs.yml"
     config.write_text(text, encoding="utf-8")
     return config

@@ -41,10 +41,8 @@ def synthetic_site(tmp_path_factory):
     corpus = folder / "cases"
     write_corpus(200, corpus, seed=11)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    config = config_with_cases(folder, corpus).read_text(encoding="utf-8").replace("pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false")
-    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     site = folder / "site"
-    result = build_site(site, config=folder / "mkdocs.yml")
+    result = build_site(site, config=config_with_cases(folder, corpus, pdf=False))
     assert result.returncode == 0, result.stderr[-3000:]
     url, stop = serve(site)
     yield site, url

@@ -258,11 +258,7 @@ def test_a_word_of_letters_and_digits_is_one_word_to_the_served_index(cases, tmp
     twelve = [f"says-12-{n:02}" for n in range(20)]  # more than the header lists
     for name in twelve:
         cases.variant(name, "背景文字[^r1]。", "背景文字，12号楼[^r1]。")
-    config = config_with_cases(tmp_path, cases.root)
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("pdf: !ENV [CASEBOOK_PDF, true]", "pdf: false"), encoding="utf-8"
-    )
-    result = build_site(tmp_path / "site", config=config)
+    result = build_site(tmp_path / "site", config=config_with_cases(tmp_path, cases.root, pdf=False))
     assert result.returncode == 0, result.stderr
     url, stop = serve(tmp_path / "site")
     try:

@@ -135,10 +135,6 @@
 
   /* ------------------------------------------------------------ Pagefind (served site) */
   var pagefind = null, queried = false;  // queried: a reader's query is on its way (typed or asked)
-  // Pagefind runs on the page's own thread, not in its worker: the worker has a start of its own and
-  // copies every result across, and the first results come sooner without it, at 5,000 cases too.
-  // A query that matches most of a large library then holds the page up for a while (some 60–130 ms
-  // at 5,000 cases): see docs/performance.md.
   var CASES = { filters: { kind: "case" } };  // a search among the cases only
   function startPagefind() {
     // Pagefind splits a query itself when the page says zh (its index is ours, in zxx): it reads
@@ -146,6 +142,10 @@
     var html = document.documentElement, lang = html.getAttribute("lang");
     return import(ROOT + "pagefind/pagefind.js").then(function (pf) {
       html.setAttribute("lang", "zxx");
+      // Pagefind runs on the page's own thread, not in its worker: the worker has a start of its
+      // own and copies every result across, and the first results come sooner without it, at 5,000
+      // cases too. A query that most of a large library matches then holds the page up for a while
+      // (some 90–130 ms at 5,000 cases): see docs/performance.md.
       return pf.options({ baseUrl: ROOT, excerptLength: 0, noWorker: true }).then(function () { return pf.init(); }).then(function () {
         // a large site's index is built in parts; a query searches them all
         return Promise.all(config.pagefind_parts.map(function (part) { return pf.mergeIndex(ROOT + part, { language: "zxx" }); }));
